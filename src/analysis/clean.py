@@ -1,0 +1,303 @@
+"""Remove page furniture from scraped article text with general rules.
+
+Raw files are never modified; this module turns raw text into a cleaned body plus
+whatever metadata the furniture reveals (a dateline, a byline, an original URL).
+Every removed line is reported with the rule that removed it, so nothing is
+dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
+)
+_SENT_END = re.compile(r"[.!?。！？…:;\"'”’)\]]\s*$")
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
+
+# A date (optionally with a time) glued to the end of a short line, e.g.
+# "TradingKeyMay 12, 2025 10:22 AM" or "Reuters 12 May 2025".
+_DATELINE = re.compile(
+    rf"^(?P<outlet>.*?)\s*(?:(?P<md>(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+    rf"|(?P<dm>\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+\d{{4}})|(?P<iso>\d{{4}}-\d{{2}}-\d{{2}}))"
+    r"(?:\s*(?:at\s+)?\d{1,2}:\d{2}(?::\d{2})?\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,4})?)?\s*$"
+)
+_IMAGE_FILE = re.compile(
+    r"\S+\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)(?=\s|$|[A-Z])|\S+\.logo\b", re.IGNORECASE
+)
+_CREDIT = re.compile(
+    r"^(?:illustration|photo(?:graph)?s?|image|picture|graphic|credit|file photo|video|caption)"
+    r"(?:\s+(?:by|credit))?\s*[:：]",
+    re.IGNORECASE,
+)
+_CREDIT_TRAILING = re.compile(r"^\(?(?:photo|image|illustration)s?\s+(?:by|courtesy of)\b", re.IGNORECASE)
+_BYLINE_SOURCE = re.compile(
+    r"^(?P<author>[^\n:]{2,60}?)\s*(?:\s{2,}|\t|\|)\s*source\s*[:：]\s*(?P<outlet>.{2,60})$", re.IGNORECASE
+)
+_SOURCE_ONLY = re.compile(r"^source\s*[:：]\s*(?P<outlet>[^.]{2,60})$", re.IGNORECASE)
+_BYLINE = re.compile(r"^by\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s*$")
+_ORIGINAL_SOURCE = re.compile(
+    r"^(?:original(?:ly)?\s+(?:source|published(?:\s+(?:at|on|in|by))?|article|link|url)"
+    r"|source\s+(?:link|url)|read (?:the )?original(?: article)?)\s*[:：]?\s*(?P<url>https?://\S+)?",
+    re.IGNORECASE,
+)
+_DISCLAIMER = re.compile(
+    r"^(?:disclaimer|disclosure|editor'?s note|copyright|©|all rights reserved|this article (?:solely )?"
+    r"represents the author|the views expressed|the opinions expressed)",
+    re.IGNORECASE,
+)
+_NAV_WORDS = {
+    "login", "log", "sign", "signin", "subscribe", "subscription", "register", "menu", "search", "home",
+    "email", "e-mail", "share", "print", "newsletter", "newsletters", "follow", "logout", "account",
+    "cn", "en", "edition", "skip", "content", "navigation", "facebook", "twitter", "x", "linkedin",
+    "whatsapp", "copy", "link", "comments", "comment", "advertisement", "ad", "sponsored", "in", "up",
+    "to", "main", "more", "top", "back", "next", "previous", "close", "open", "app", "download",
+}
+_MARKER_LINES = re.compile(
+    r"^(?:related(?:\s+(?:articles?|stories|news|posts?|coverage|reading|content))?|read more|more from .{0,40}"
+    r"|more on this(?: story)?|recommended(?: for you)?|you may also like|you might also like|leave a (?:reply|comment)"
+    r"|comments?|\d+\s+comments?|post a comment|share this(?: article| story)?|advertisement|sponsored(?: content)?"
+    r"|trending(?: now)?|most (?:read|popular)|see also|also read|tags?|topics?|keywords?|follow us(?: on .{0,30})?"
+    r"|sign up(?: for .{0,40})?|subscribe(?: to .{0,40})?|back to top|newsletter)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_TAIL_MARKERS = re.compile(
+    r"^(?:related(?:\s+\w+)?|read more|more from .*|recommended.*|you may also like|you might also like"
+    r"|leave a (?:reply|comment)|comments?|most (?:read|popular)|trending.*)\s*[:：]?\s*$",
+    re.IGNORECASE,
+)
+_SECTION_LABELS = {
+    "commentary", "opinion", "analysis", "news", "world", "business", "politics", "economy", "markets",
+    "china", "asia", "asia-pacific", "us", "u.s.", "editorial", "op-ed", "features", "feature", "in-depth",
+    "world news", "breaking news", "breaking", "exclusive", "live", "explainer", "international",
+}
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line the cleaner removed, with the rule that removed it."""
+
+    line: int
+    text: str
+    rule: str
+
+
+@dataclass
+class CleanResult:
+    """The cleaned body of one article plus metadata found in its furniture."""
+
+    text: str
+    title: str | None = None
+    published: date | None = None
+    outlet: str | None = None
+    author: str | None = None
+    url: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+
+
+def normalize_text(raw: str) -> str:
+    """Normalise Unicode (NFC), line endings and odd spaces; keep every character of content."""
+    text = unicodedata.normalize("NFC", raw)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.replace("\x00", "")
+    text = re.sub(r"[\u00a0\u2007\u202f\u3000]", " ", text)
+    text = re.sub(r"[\u200b\u200c\u200d\ufeff]", "", text)
+    return text
+
+
+def _words(line: str) -> list[str]:
+    return _WORD.findall(line)
+
+
+def is_prose(line: str, *, min_words: int = 8) -> bool:
+    """Whether a line reads as a body sentence: enough words and sentence punctuation."""
+    return len(_words(line)) >= min_words and bool(_SENT_END.search(line))
+
+
+def is_title_case(line: str) -> bool:
+    """Whether a line is headline-styled: nearly every longer word capitalised, no final period."""
+    long_words = [w for w in _words(line) if len(w) > 3]
+    if len(long_words) < 3 or line.rstrip().endswith("."):
+        return False
+    caps = sum(1 for w in long_words if w[0].isupper())
+    return caps / len(long_words) >= 0.8
+
+
+def _is_all_caps_headline(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    if len(_words(line)) < 3 or len(letters) < 10:
+        return False
+    upper = sum(1 for c in letters if c.isupper())
+    return upper / len(letters) >= 0.9 and not line.rstrip().endswith((".", "?", "!", '"', "”"))
+
+
+def _is_nav(line: str) -> bool:
+    tokens = [t.lower() for t in re.findall(r"[\w'-]+", line)]
+    if not tokens or len(tokens) > 6:
+        return False
+    hits = sum(1 for t in tokens if t in _NAV_WORDS)
+    return hits >= max(1, (len(tokens) + 1) // 2) and not _SENT_END.search(line)
+
+
+def parse_date_text(text: str) -> date | None:
+    """Parse a date written as 'May 12, 2025', '12 May 2025' or '2025-05-12'."""
+    text = re.sub(r"(\d)(st|nd|rd|th)", r"\1", text.strip().replace(",", " "))
+    text = re.sub(r"\s+", " ", text).replace(".", "")
+    text = text.replace("Sept ", "Sep ")
+    for fmt in ("%B %d %Y", "%b %d %Y", "%d %B %Y", "%d %b %Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _match_dateline(line: str) -> tuple[str | None, date | None]:
+    if len(line) > 80:
+        return None, None
+    m = _DATELINE.match(line)
+    if not m:
+        return None, None
+    raw = m.group("md") or m.group("dm") or m.group("iso")
+    when = parse_date_text(raw)
+    if when is None:
+        return None, None
+    outlet = m.group("outlet").strip(" -–—|·•,") or None
+    if outlet and (len(outlet) > 40 or is_prose(outlet, min_words=4)):
+        return None, None
+    return outlet, when
+
+
+def _strip_lead_in(line: str, names: list[str]) -> str:
+    """Drop a wire-style lead-in such as 'TradingKey – ' or 'WASHINGTON (Reuters) — '."""
+    m = re.match(r"^(?P<lead>[^\n–—-]{2,40}?)\s*(?:\([^)]{2,30}\))?\s+[–—-]{1,2}\s+(?=[A-Z\"“])", line)
+    if not m:
+        return line
+    lead = m.group("lead").strip()
+    known = any(lead.lower() == n.lower() for n in names if n)
+    if known or (lead.isupper() and len(lead) > 2):
+        return line[m.end():]
+    return line
+
+
+def clean_text(raw: str) -> CleanResult:
+    """Split a raw article into cleaned body text and metadata.
+
+    Header furniture (lines before the first prose paragraph), navigation lines, image
+    file names, illustration credits, disclaimers, "Related Articles"-style markers,
+    "Original source:" lines, all-caps related-story links and glued datelines are
+    removed. Body sentences, including non-English segments, are kept verbatim.
+
+    Args:
+        raw: The article text as decoded from its file.
+
+    Returns:
+        The cleaned body with its title, dateline date, outlet, author and URL when found.
+    """
+    result = CleanResult(text="")
+    lines = [ln.strip() for ln in normalize_text(raw).split("\n")]
+    first_prose = next(
+        (i for i, ln in enumerate(lines) if is_prose(ln) and not is_title_case(ln)), len(lines)
+    )
+    kept: list[str] = []
+    names: list[str] = []
+    in_tail = False
+
+    def drop(i: int, text: str, rule: str) -> None:
+        result.removed.append(RemovedLine(line=i + 1, text=text, rule=rule))
+
+    for i, line in enumerate(lines):
+        if not line:
+            continue
+        original = line
+        # Image file names glued to the next words ("abc.pngIllustration: ...").
+        if _IMAGE_FILE.search(line) and len(_words(_IMAGE_FILE.sub(" ", line))) <= 12:
+            stripped = _IMAGE_FILE.sub(" ", line).strip()
+            if not stripped or not is_prose(stripped):
+                drop(i, original, "image file name")
+                if stripped and not _CREDIT.match(stripped) and not _CREDIT_TRAILING.match(stripped):
+                    if i < first_prose:
+                        continue
+                    kept.append(stripped)
+                continue
+        if _CREDIT.match(line) and len(_words(line)) <= 15:
+            drop(i, line, "illustration credit")
+            continue
+        if _CREDIT_TRAILING.match(line) and len(_words(line)) <= 15:
+            drop(i, line, "illustration credit")
+            continue
+        m = _ORIGINAL_SOURCE.match(line)
+        if m and len(_words(line)) <= 12:
+            if m.group("url") and not result.url:
+                result.url = m.group("url").rstrip(").,;")
+            drop(i, line, "original-source line")
+            continue
+        if _DISCLAIMER.match(line):
+            drop(i, line, "disclaimer")
+            continue
+        if _MARKER_LINES.match(line):
+            if _TAIL_MARKERS.match(line) and i > first_prose:
+                in_tail = True
+            drop(i, line, "related/reply marker")
+            continue
+        if in_tail and not is_prose(line, min_words=12):
+            drop(i, line, "link list after a related-articles marker")
+            continue
+        outlet, when = _match_dateline(line)
+        if when is not None:
+            result.published = result.published or when
+            if outlet:
+                result.outlet = result.outlet or outlet
+                names.append(outlet)
+            drop(i, line, "dateline")
+            continue
+        if i < first_prose:
+            m = _BYLINE_SOURCE.match(line)
+            if m:
+                result.author = result.author or m.group("author").strip()
+                result.outlet = result.outlet or m.group("outlet").strip()
+                names.append(m.group("outlet").strip())
+                drop(i, line, "byline")
+                continue
+            m = _SOURCE_ONLY.match(line) or None
+            if m:
+                result.outlet = result.outlet or m.group("outlet").strip()
+                drop(i, line, "byline")
+                continue
+            m = _BYLINE.match(line)
+            if m:
+                result.author = result.author or m.group("author").strip()
+                drop(i, line, "byline")
+                continue
+            if _is_nav(line):
+                drop(i, line, "navigation")
+                continue
+            if line.lower().strip(" :|") in _SECTION_LABELS:
+                drop(i, line, "section label")
+                continue
+            if _is_all_caps_headline(line) or (len(_words(line)) <= 2 and not _SENT_END.search(line)):
+                drop(i, line, "header furniture")
+                continue
+            if not is_prose(line, min_words=4) or is_title_case(line):
+                if result.title is None and len(_words(line)) >= 3:
+                    result.title = line
+                    drop(i, line, "title")
+                else:
+                    drop(i, line, "header furniture")
+                continue
+        else:
+            if _is_all_caps_headline(line):
+                drop(i, line, "all-caps related-story link")
+                continue
+            if _is_nav(line) and len(_words(line)) <= 3:
+                drop(i, line, "navigation")
+                continue
+        kept.append(_strip_lead_in(line, names + ([result.outlet] if result.outlet else [])))
+
+    result.text = "\n\n".join(kept)
+    return result

@@ -1,0 +1,143 @@
+"""The actor gazetteer: a user-extensible YAML list of actors with their aliases.
+
+The default list lives in ``lexicons/actors.yaml``. Users extend it by passing more
+YAML files (same shape) to :func:`load_gazetteer`, or by setting the environment
+variable ``ANALYSIS_GAZETTEER`` to a path (several separated by ``os.pathsep``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from analysis import config
+
+SECTION_TYPES = {
+    "countries": "country",
+    "government_bodies": "government_body",
+    "persons": "person",
+    "media": "media",
+    "organisations": "organisation",
+    "organizations": "organisation",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """An entry of the gazetteer."""
+
+    name: str
+    actor_type: str
+    code: str | None = None
+    """ISO 3166 alpha-2 code (countries) or the country an actor belongs to."""
+    role: str | None = None
+    """Speaker type when quoted: government, state_media, academic, industry, media, other."""
+    aliases: tuple[str, ...] = ()
+    metonyms: tuple[str, ...] = ()
+    adjectives: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A span of text that names an actor."""
+
+    start: int
+    end: int
+    text: str
+    actor: Actor
+    kind: str
+    """How it names the actor: alias, metonym or adjective."""
+
+
+@dataclass
+class Gazetteer:
+    """Actors with a compiled matcher over their aliases."""
+
+    actors: list[Actor]
+    _forms: dict[str, tuple[Actor, str]] = field(default_factory=dict, repr=False)
+    _folded: dict[str, tuple[Actor, str]] = field(default_factory=dict, repr=False)
+    _pattern: re.Pattern | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        for actor in self.actors:
+            for kind, forms in (("alias", (actor.name, *actor.aliases)), ("metonym", actor.metonyms),
+                                ("adjective", actor.adjectives)):
+                for form in forms:
+                    self._forms.setdefault(form, (actor, kind))
+                    self._folded.setdefault(form.casefold(), (actor, kind))
+        forms = sorted(self._forms, key=len, reverse=True)
+        if forms:
+            alts = "|".join(re.escape(f) for f in forms)
+            self._pattern = re.compile(rf"(?<![\w.])(?:{alts})(?![\w])(?!-\w)")
+
+    def lookup(self, name: str) -> Actor | None:
+        """The actor a name refers to (exact form first, then case-insensitive)."""
+        name = name.strip()
+        hit = self._forms.get(name) or self._folded.get(name.casefold())
+        if hit is None and name.lower().startswith("the "):
+            hit = self._forms.get(name[4:]) or self._folded.get(name[4:].casefold())
+        return hit[0] if hit else None
+
+    def by_name(self, name: str) -> Actor | None:
+        """The actor with this canonical name."""
+        return next((a for a in self.actors if a.name == name), None)
+
+    def find(self, text: str) -> list[Mention]:
+        """Every non-overlapping mention of a gazetteer actor in a text, longest match first."""
+        if self._pattern is None:
+            return []
+        out = []
+        for m in self._pattern.finditer(text):
+            actor, kind = self._forms[m.group()]
+            out.append(Mention(m.start(), m.end(), m.group(), actor, kind))
+        return out
+
+
+def _load_yaml(path: Path) -> list[Actor]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: the gazetteer must be a mapping of sections to lists of actors")
+    actors = []
+    for section, entries in data.items():
+        if section not in SECTION_TYPES:
+            raise ValueError(f"{path}: unknown section {section!r}; expected one of {sorted(SECTION_TYPES)}")
+        for entry in entries or []:
+            if not isinstance(entry, dict) or not entry.get("name"):
+                raise ValueError(f"{path}: every entry of {section!r} needs a name; got {entry!r}")
+            actor_type = entry.get("type") or SECTION_TYPES[section]
+            actors.append(Actor(
+                name=str(entry["name"]),
+                actor_type=str(actor_type),
+                code=entry.get("code") or entry.get("country"),
+                role=entry.get("role") or ("government" if actor_type == "country" else None),
+                aliases=tuple(str(a) for a in entry.get("aliases") or ()),
+                metonyms=tuple(str(a) for a in entry.get("metonyms") or ()),
+                adjectives=tuple(str(a) for a in entry.get("adjectives") or ()),
+            ))
+    return actors
+
+
+@lru_cache(maxsize=8)
+def _cached(paths: tuple[str, ...]) -> Gazetteer:
+    actors: list[Actor] = []
+    for p in paths:
+        actors.extend(_load_yaml(Path(p)))
+    # Later files override earlier entries of the same name.
+    merged: dict[str, Actor] = {}
+    for a in actors:
+        merged[a.name] = a
+    return Gazetteer(list(merged.values())[::-1][::-1])
+
+
+def load_gazetteer(*extra: Path | str) -> Gazetteer:
+    """The default gazetteer, extended by any extra YAML files (and ``ANALYSIS_GAZETTEER``)."""
+    paths = [config.LEXICON_DIR / "actors.yaml", *extra]
+    env = os.environ.get("ANALYSIS_GAZETTEER")
+    if env:
+        paths.extend(p for p in env.split(os.pathsep) if p)
+    return _cached(tuple(str(Path(p).resolve()) for p in paths))
