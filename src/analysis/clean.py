@@ -12,12 +12,20 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
-_SENT_END = re.compile(r"[.!?。！？…:;\"'”’)\]]\s*$")
+_SENT_END_CHARS = frozenset(".!?。！？…:;\"'”’)]")
+
+
+def _ends_sentence(line: str) -> bool:
+    """Whether a line ends with sentence punctuation (or a closing quote or bracket)."""
+    return line.rstrip()[-1:] in _SENT_END_CHARS and bool(line.strip())
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)
 
 # A date (optionally with a time) glued to the end of a short line, e.g.
@@ -30,6 +38,7 @@ _DATELINE = re.compile(
 _IMAGE_FILE = re.compile(
     r"\S+\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)(?=\s|$|[A-Z])|\S+\.logo\b", re.IGNORECASE
 )
+_IMAGE_HINT = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif|logo)", re.IGNORECASE)
 _CREDIT = re.compile(
     r"^(?:illustration|photo(?:graph)?s?|image|picture|graphic|credit|file photo|video|caption)"
     r"(?:\s+(?:by|credit))?\s*[:：]",
@@ -116,7 +125,7 @@ def _words(line: str) -> list[str]:
 
 def is_prose(line: str, *, min_words: int = 8) -> bool:
     """Whether a line reads as a body sentence: enough words and sentence punctuation."""
-    return len(_words(line)) >= min_words and bool(_SENT_END.search(line))
+    return _ends_sentence(line) and len(_words(line)) >= min_words
 
 
 def is_title_case(line: str) -> bool:
@@ -129,19 +138,23 @@ def is_title_case(line: str) -> bool:
 
 
 def _is_all_caps_headline(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    if len(_words(line)) < 3 or len(letters) < 10:
+    if line.rstrip().endswith((".", "?", "!", '"', "”")) or len(line) > 300:
         return False
-    upper = sum(1 for c in letters if c.isupper())
-    return upper / len(letters) >= 0.9 and not line.rstrip().endswith((".", "?", "!", '"', "”"))
+    letters = "".join(filter(str.isalpha, line))
+    if len(letters) < 10 or len(_words(line)) < 3:
+        return False
+    upper = sum(map(str.isupper, letters))
+    return upper / len(letters) >= 0.9
 
 
 def _is_nav(line: str) -> bool:
+    if len(line) > 80:
+        return False
     tokens = [t.lower() for t in re.findall(r"[\w'-]+", line)]
     if not tokens or len(tokens) > 6:
         return False
     hits = sum(1 for t in tokens if t in _NAV_WORDS)
-    return hits >= max(1, (len(tokens) + 1) // 2) and not _SENT_END.search(line)
+    return hits >= max(1, (len(tokens) + 1) // 2) and not _ends_sentence(line)
 
 
 def parse_date_text(text: str) -> date | None:
@@ -185,7 +198,7 @@ def _strip_lead_in(line: str, names: list[str]) -> str:
     return line
 
 
-def clean_text(raw: str) -> CleanResult:
+def clean_text(raw: str, *, mode: Literal["scraped", "body"] = "scraped") -> CleanResult:
     """Split a raw article into cleaned body text and metadata.
 
     Header furniture (lines before the first prose paragraph), navigation lines, image
@@ -195,6 +208,11 @@ def clean_text(raw: str) -> CleanResult:
 
     Args:
         raw: The article text as decoded from its file.
+        mode: ``"scraped"`` for text copied from a whole page (all rules); ``"body"`` for
+            text that is already an article body (Markdown, HTML main text, a table's
+            text column): the header rules and the all-caps-line rule are skipped, so
+            headings and short opening lines of the body are kept, and datelines are
+            only taken from before the first prose paragraph.
 
     Returns:
         The cleaned body with its title, dateline date, outlet, author and URL when found.
@@ -204,6 +222,10 @@ def clean_text(raw: str) -> CleanResult:
     first_prose = next(
         (i for i, ln in enumerate(lines) if is_prose(ln) and not is_title_case(ln)), len(lines)
     )
+    body_mode = mode == "body"
+    header_end = first_prose
+    if body_mode:
+        first_prose = 0
     kept: list[str] = []
     names: list[str] = []
     in_tail = False
@@ -216,7 +238,7 @@ def clean_text(raw: str) -> CleanResult:
             continue
         original = line
         # Image file names glued to the next words ("abc.pngIllustration: ...").
-        if _IMAGE_FILE.search(line) and len(_words(_IMAGE_FILE.sub(" ", line))) <= 12:
+        if _IMAGE_HINT.search(line) and _IMAGE_FILE.search(line) and len(_words(_IMAGE_FILE.sub(" ", line))) <= 12:
             stripped = _IMAGE_FILE.sub(" ", line).strip()
             if not stripped or not is_prose(stripped):
                 drop(i, original, "image file name")
@@ -248,7 +270,7 @@ def clean_text(raw: str) -> CleanResult:
         if in_tail and not is_prose(line, min_words=12):
             drop(i, line, "link list after a related-articles marker")
             continue
-        outlet, when = _match_dateline(line)
+        outlet, when = _match_dateline(line) if not body_mode or i < header_end else (None, None)
         if when is not None:
             result.published = result.published or when
             if outlet:
@@ -280,7 +302,7 @@ def clean_text(raw: str) -> CleanResult:
             if line.lower().strip(" :|") in _SECTION_LABELS:
                 drop(i, line, "section label")
                 continue
-            if _is_all_caps_headline(line) or (len(_words(line)) <= 2 and not _SENT_END.search(line)):
+            if _is_all_caps_headline(line) or (len(_words(line)) <= 2 and not _ends_sentence(line)):
                 drop(i, line, "header furniture")
                 continue
             if not is_prose(line, min_words=4) or is_title_case(line):
@@ -291,7 +313,7 @@ def clean_text(raw: str) -> CleanResult:
                     drop(i, line, "header furniture")
                 continue
         else:
-            if _is_all_caps_headline(line):
+            if not body_mode and _is_all_caps_headline(line):
                 drop(i, line, "all-caps related-story link")
                 continue
             if _is_nav(line) and len(_words(line)) <= 3:

@@ -27,9 +27,9 @@ PROJECT_ROOT = _find_root()
 DATA_DIR = PROJECT_ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 """The default corpus: the seed articles, byte for byte. Never written to."""
-INTERIM_DIR = DATA_DIR / "interim"
+INTERIM_DIR = Path(os.environ.get("ANALYSIS_INTERIM_DIR", DATA_DIR / "interim"))
 """Derived, disposable data (the annotation cache)."""
-REJECTED_CSV = DATA_DIR / "rejected.csv"
+REJECTED_CSV = Path(os.environ.get("ANALYSIS_REJECTED_CSV", DATA_DIR / "rejected.csv"))
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 REPORTS_DIR = PROJECT_ROOT / "reports"
 LEXICON_DIR = PACKAGE_DIR / "lexicons"
@@ -62,4 +62,4 @@ def chromium_candidates() -> list[str]:
     """Browser executables to try for PDF and browser tests, best first."""
     env = os.environ.get("ANALYSIS_CHROMIUM")
     names = [env] if env else []
-    return names + ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]
+    return [*names, "chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome"]

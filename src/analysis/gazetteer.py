@@ -17,6 +17,8 @@ import yaml
 
 from analysis import config
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
 SECTION_TYPES = {
     "countries": "country",
     "government_bodies": "government_body",
@@ -40,6 +42,8 @@ class Actor:
     aliases: tuple[str, ...] = ()
     metonyms: tuple[str, ...] = ()
     adjectives: tuple[str, ...] = ()
+    resolves_to: str | None = None
+    """Canonical name of another actor this entry's metonyms stand for (optional)."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class Gazetteer:
     _forms: dict[str, tuple[Actor, str]] = field(default_factory=dict, repr=False)
     _folded: dict[str, tuple[Actor, str]] = field(default_factory=dict, repr=False)
     _pattern: re.Pattern | None = field(default=None, repr=False)
+    _left: re.Pattern | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         for actor in self.actors:
@@ -73,7 +78,12 @@ class Gazetteer:
         forms = sorted(self._forms, key=len, reverse=True)
         if forms:
             alts = "|".join(re.escape(f) for f in forms)
-            self._pattern = re.compile(rf"(?<![\w.])(?:{alts})(?![\w])(?!-\w)")
+            # Names written in CJK characters have no word boundaries around them.
+            cjk = "|".join(re.escape(f) for f in forms if _CJK.search(f))
+            cjk_alt = f"|(?:{cjk})" if cjk else ""
+            self._pattern = re.compile(rf"(?<![\w.])(?:{alts})(?![\w])(?!-\w){cjk_alt}")
+            # The left part of a compound of names: "US" in "US-China", "South Korea" in "South Korea-Japan".
+            self._left = re.compile(rf"(?<![\w.])(?:{alts})(?=-(?:{alts})(?![\w]))")
 
     def lookup(self, name: str) -> Actor | None:
         """The actor a name refers to (exact form first, then case-insensitive)."""
@@ -87,14 +97,28 @@ class Gazetteer:
         """The actor with this canonical name."""
         return next((a for a in self.actors if a.name == name), None)
 
-    def find(self, text: str) -> list[Mention]:
-        """Every non-overlapping mention of a gazetteer actor in a text, longest match first."""
+    def find(self, text: str, *, split_compounds: bool = False) -> list[Mention]:
+        """Every non-overlapping mention of a gazetteer actor in a text, longest match first.
+
+        Args:
+            text: Any text.
+            split_compounds: Also return the left parts of hyphenated compounds of names
+                ("US" in "US-China", "Sino" in "Sino-US"); by default only the right part matches.
+        """
         if self._pattern is None:
             return []
         out = []
         for m in self._pattern.finditer(text):
             actor, kind = self._forms[m.group()]
             out.append(Mention(m.start(), m.end(), m.group(), actor, kind))
+        if split_compounds and self._left is not None:
+            taken = [(m.start, m.end) for m in out]
+            for m in self._left.finditer(text):
+                if any(s < m.end() and m.start() < e for s, e in taken):
+                    continue
+                actor, kind = self._forms[m.group()]
+                out.append(Mention(m.start(), m.end(), m.group(), actor, kind))
+            out.sort(key=lambda x: x.start)
         return out
 
 
@@ -118,6 +142,7 @@ def _load_yaml(path: Path) -> list[Actor]:
                 aliases=tuple(str(a) for a in entry.get("aliases") or ()),
                 metonyms=tuple(str(a) for a in entry.get("metonyms") or ()),
                 adjectives=tuple(str(a) for a in entry.get("adjectives") or ()),
+                resolves_to=entry.get("resolves_to") or None,
             ))
     return actors
 

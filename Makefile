@@ -1,0 +1,49 @@
+# The pipeline is this Makefile. `make` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+JOBS ?= 2
+DATE ?= $(shell date +%F)
+CORPUS ?= data/raw
+OUT ?= reports
+
+.PHONY: help setup system report test test-fast lab lint bench clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) system ## create .venv and install the package, its model and the system packages
+
+system: ## install Chromium, Noto CJK fonts and poppler with apt-get when missing (as root)
+	@bash scripts/system-deps.sh
+
+report: setup ## build dated HTML and PDF reports of the default corpus into reports/DATE/
+	$(PY) -m analysis report --corpus $(CORPUS) --out $(OUT) --date $(DATE) --jobs $(JOBS)
+
+test: setup ## run the whole test suite (unit, notebooks, end-to-end, browser)
+	$(PY) -m pytest -q
+
+test-fast: setup ## run the tests that need no kernel or browser
+	$(PY) -m pytest -q -m "not slow and not browser"
+
+lab: setup ## open JupyterLab on notebooks/ with this environment's kernel
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+lint: setup ## check the code with ruff
+	$(VENV)/bin/ruff check src tests
+
+bench: setup ## benchmark annotation and reporting (DOCS=N documents)
+	$(PY) -m analysis.bench $(if $(DOCS),--docs $(DOCS),)
+
+clean: ## remove caches and built reports (never touches data/raw)
+	rm -rf data/interim reports/20* reports/.failed .pytest_cache .ruff_cache

@@ -1,0 +1,94 @@
+"""Charts of what each source covers: volume, publication dates, terms and actors."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis.charts import WIDTH, titled
+
+
+def words_chart(sources: pd.DataFrame) -> alt.Chart:
+    """Words published per source (horizontal bars)."""
+    return alt.Chart(sources, title=titled(
+        "Words per source", "Length of each source's cleaned article text, in words.",
+    )).mark_bar().encode(
+        x=alt.X("words:Q", title="Words (cleaned body)"),
+        y=alt.Y("source:N", title="Source", sort="-x"),
+        color=alt.Color("source:N", legend=None),
+        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("documents:Q", title="Documents"),
+                 alt.Tooltip("words:Q", title="Words", format=","),
+                 alt.Tooltip("first_published:N", title="First published"),
+                 alt.Tooltip("last_published:N", title="Last published")],
+    ).properties(width=WIDTH)
+
+
+def publication_timeline(docs: pd.DataFrame, *, max_points: int = 3000) -> alt.Chart:
+    """When each source published: one point per document (binned by week when there are many)."""
+    df = docs[docs["published"].fillna("").astype(str).str.len() >= 10].copy()
+    df["published"] = pd.to_datetime(df["published"], errors="coerce")
+    df = df.dropna(subset=["published"])
+    if len(df) > max_points:
+        df["published"] = df["published"].dt.to_period("W").dt.start_time
+        df = df.groupby(["group", "published"]).agg(documents=("doc_id", "size"), words=("words", "sum"),
+                                                     title=("doc_id", "first")).reset_index()
+    else:
+        df = df.assign(documents=1, title=df["title"].fillna(df["doc_id"]))
+    df = df.drop(columns=["source"], errors="ignore").rename(columns={"group": "source"})
+    df = df[["source", "published", "documents", "words", "title"]]
+    return alt.Chart(df, title=titled(
+        "Publication timeline", "When each source published its coverage; point size is article length.",
+    )).mark_circle(opacity=0.8).encode(
+        x=alt.X("published:T", title="Publication date", axis=alt.Axis(format="%d %b %Y")),
+        y=alt.Y("source:N", title="Source"),
+        size=alt.Size("words:Q", title="Words", scale=alt.Scale(range=[60, 600])),
+        color=alt.Color("source:N", legend=None),
+        tooltip=[alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("published:T", title="Published", format="%Y-%m-%d"),
+                 alt.Tooltip("title:N", title="Title or id"), alt.Tooltip("words:Q", title="Words", format=","),
+                 alt.Tooltip("documents:Q", title="Documents")],
+    ).properties(width=WIDTH, height=max(120, 32 * df["source"].nunique()))
+
+
+def top_terms_chart(terms: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.Chart:
+    """The most frequent content terms of each source, one small panel per source."""
+    df = terms[terms["rank"] <= n]
+    return alt.Chart(df).mark_bar().encode(
+        x=alt.X("count:Q", title="Occurrences"),
+        y=alt.Y("term:N", title=None, sort=alt.EncodingSortField("count", order="descending")),
+        color=alt.Color("source:N", legend=None),
+        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term (lemma)"),
+                 alt.Tooltip("count:Q", title="Occurrences"), alt.Tooltip("rank:Q", title="Rank")],
+    ).properties(width=150, height=alt.Step(13)).facet(
+        facet=alt.Facet("source:N", title=None), columns=columns,
+    ).resolve_scale(y="independent").properties(title=titled(
+        "Most frequent content terms", f"Top {n} noun, verb and adjective lemmas of each source, stopwords removed.",
+    ))
+
+
+def actor_presence_chart(presence: pd.DataFrame) -> alt.Chart:
+    """Which actors each source names, and how often (per 1,000 words)."""
+    return alt.Chart(presence, title=titled(
+        "Who each source names", "Mentions of each actor per 1,000 words (aliases, capitals and demonyms count).",
+    )).mark_rect().encode(
+        x=alt.X("actor:N", title="Actor", sort=list(dict.fromkeys(presence["actor"]))),
+        y=alt.Y("source:N", title="Source"),
+        color=alt.Color("per_1000_words:Q", title="Per 1,000 words", scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("actor:N", title="Actor"),
+                 alt.Tooltip("mentions:Q", title="Mentions"),
+                 alt.Tooltip("per_1000_words:Q", title="Per 1,000 words", format=".2f")],
+    ).properties(width=WIDTH, height=alt.Step(26))
+
+
+def quoted_share_chart(quoted: pd.DataFrame) -> alt.Chart:
+    """Share of each source's words that are inside quotation marks."""
+    return alt.Chart(quoted, title=titled(
+        "How much each source quotes", "Share of each source's words that sit inside quotation marks.",
+    )).mark_bar().encode(
+        x=alt.X("quoted_share:Q", title="Share of words in quotation marks", axis=alt.Axis(format="%")),
+        y=alt.Y("source:N", title="Source", sort="-x"),
+        color=alt.Color("source:N", legend=None),
+        tooltip=[alt.Tooltip("source:N", title="Source"),
+                 alt.Tooltip("quoted_share:Q", title="Quoted share", format=".1%"),
+                 alt.Tooltip("quoted_words:Q", title="Quoted words"), alt.Tooltip("words:Q", title="All words")],
+    ).properties(width=WIDTH)

@@ -1,0 +1,51 @@
+"""Views for the source profile: one source against the rest of the corpus."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+REST = "All other sources"
+
+
+def pick_source(t, source: str) -> str:
+    """The source to profile; the first one when ``source`` is empty.
+
+    Raises:
+        ValueError: if the source is not in the run.
+    """
+    groups = sorted(t.documents["group"].astype(str).unique())
+    if not source:
+        return groups[0]
+    if source not in groups:
+        raise ValueError(f"source {source!r} is not in this run; available: {', '.join(groups)}")
+    return source
+
+
+def documents_of(t, source: str) -> pd.DataFrame:
+    """The documents of one source, newest first."""
+    d = t.documents[t.documents["group"] == source]
+    cols = [c for c in ("doc_id", "title", "published", "words", "language", "url") if c in d.columns]
+    return d[cols].sort_values(["published", "doc_id"], ascending=[False, True], na_position="last")
+
+
+def terms_of(t, source: str) -> pd.DataFrame:
+    """The most frequent terms of one source."""
+    return t.top_terms[t.top_terms["source"] == source]
+
+
+def versus_rest(df: pd.DataFrame, source: str, *, by: list[str], counts: list[str],
+                column: str = "source") -> pd.DataFrame:
+    """Collapse every other source into one group, summing ``counts`` by ``by``."""
+    this = df[df[column] == source]
+    rest = df[df[column] != source].groupby(by, as_index=False)[counts].sum()
+    rest[column] = REST
+    return pd.concat([this, rest], ignore_index=True)
+
+
+def presence_vs_rest(t, source: str) -> pd.DataFrame:
+    """Actor mentions per 1,000 words: this source against all others together."""
+    p = versus_rest(t.actor_presence, source, by=["actor"], counts=["mentions"])
+    words = t.documents.assign(side=t.documents["group"].where(t.documents["group"] == source, REST))
+    total = words.groupby("side")["words"].sum()
+    p["per_1000_words"] = (p["mentions"] / p["source"].map(total).clip(lower=1) * 1000).round(3)
+    return p[["source", "actor", "mentions", "per_1000_words"]]

