@@ -64,8 +64,8 @@ def test_slugify_keeps_non_latin_names_distinct():
 def test_plan_has_comparison_and_one_profile_per_source(tmp_path):
     plan = report.plan_reports(["B", "A"], data_dir=tmp_path, report_date="2025-01-01", max_profiles=10,
                                documents_per_group={"A": 2, "B": 1})
-    assert [p.name for p in plan] == ["coverage", "profile-a", "profile-b"]
-    assert plan[1].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
+    assert [p.name for p in plan] == ["coverage", "facts", "profile-a", "profile-b"]
+    assert plan[2].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
 
 
 def test_index_html_escapes_titles():

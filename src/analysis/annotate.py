@@ -1,9 +1,18 @@
 """The annotation stage: spaCy sentences, tokens and entities, cached in Parquet.
 
 Each document is annotated once. Results are stored in a Parquet store keyed by
-a content hash (model name and version plus the cleaned text), so a changed or
-added article re-annotates only itself. Every batch of new documents is written as
-its own Parquet part; nothing already cached is rewritten.
+a content hash of the language route (English or multilingual), the model (name,
+version and enabled components) and the cleaned text, so a changed or added article
+re-annotates only itself. Every batch of new documents is written as its own
+Parquet part, with a small ``index`` part mapping each key to its part; nothing
+already cached is rewritten, and reads open only the parts that hold the keys asked
+for.
+
+Documents stream through spaCy (``nlp.pipe``, several processes with ``jobs``) or
+through a Dask cluster (``dask="tcp://host:port"`` or ``"local"``), and parts are
+written as batches finish, so memory is bounded by the batch size rather than the
+corpus size. :func:`annotate_iter` reads results back chunk by chunk for the same
+reason; :func:`ensure_annotated` only fills the cache.
 
 Non-English documents are not pushed through the English pipeline: they get a
 language-neutral tokenizer and sentence splitter only (no tags, lemmas or
@@ -13,14 +22,17 @@ entities), and English-only analyses skip them.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import os
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from time import perf_counter
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -32,6 +44,11 @@ log = logging.getLogger(__name__)
 TABLES = ("sentences", "tokens", "entities")
 ENGLISH_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "ner", "senter")
 """Components the analyses need; the dependency parser is not among them."""
+
+ROUTE_ENGLISH = "en"
+ROUTE_OTHER = "xx"
+STORE_LAYOUT = "2"
+"""Bumped when the layout of the store changes, so older caches are ignored, not misread."""
 
 SCHEMAS = {
     "sentences": pa.schema([
@@ -47,6 +64,12 @@ SCHEMAS = {
         ("key", pa.string()), ("sentence_index", pa.int32()), ("start", pa.int32()), ("end", pa.int32()),
         ("label", pa.string()), ("text", pa.string()),
     ]),
+}
+INDEX_SCHEMA = pa.schema([("key", pa.string()), ("part", pa.string())])
+SORT_COLUMNS = {
+    "sentences": ["doc_id", "sentence_index", "start"],
+    "tokens": ["doc_id", "sentence_index", "start", "i"],
+    "entities": ["doc_id", "sentence_index", "start"],
 }
 
 
@@ -88,6 +111,26 @@ class DocAnnotation:
     sentences: pd.DataFrame
     tokens: pd.DataFrame
     entities: pd.DataFrame
+
+
+@dataclass
+class AnnotateStats:
+    """What one pass of :func:`ensure_annotated` did."""
+
+    model: str
+    documents: int = 0
+    """Documents seen (duplicates included)."""
+    unique: int = 0
+    """Distinct content keys among them."""
+    annotated: int = 0
+    """Keys annotated in this pass."""
+    cached: int = 0
+    """Keys found in the store."""
+    words: int = 0
+    """Whitespace-separated words in the annotated documents."""
+    parts: int = 0
+    """Parquet parts written."""
+    seconds: float = 0.0
 
 
 @lru_cache(maxsize=4)
@@ -136,165 +179,587 @@ def model_key(nlp) -> str:
     return f"{nlp.meta.get('lang')}_{nlp.meta.get('name')}-{nlp.meta.get('version')}[{','.join(nlp.pipe_names)}]"
 
 
-def content_key(text: str, model: str) -> str:
-    """The cache key of a text under a model."""
-    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
-
-
-def doc_to_rows(doc, key: str) -> dict[str, list[dict]]:
-    """Turn a spaCy ``Doc`` into rows of the three annotation tables."""
-    rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-    sent_of_token: dict[int, int] = {}
-    for si, sent in enumerate(doc.sents):
-        text = sent.text.rstrip()
-        rows["sentences"].append({
-            "key": key, "sentence_index": si, "start": sent.start_char, "end": sent.start_char + len(text),
-            "text": text,
-        })
-        for tok in sent:
-            sent_of_token[tok.i] = si
-    for tok in doc:
-        if tok.is_space:
-            continue
-        rows["tokens"].append({
-            "key": key, "sentence_index": sent_of_token.get(tok.i, 0), "i": tok.i, "start": tok.idx,
-            "text": tok.text, "lemma": tok.lemma_ or tok.text, "pos": tok.pos_ or "", "is_stop": tok.is_stop,
-            "is_alpha": tok.is_alpha, "ent_type": tok.ent_type_ or "",
-        })
-    for ent in doc.ents:
-        rows["entities"].append({
-            "key": key, "sentence_index": sent_of_token.get(ent.start, 0), "start": ent.start_char,
-            "end": ent.end_char, "label": ent.label_, "text": ent.text,
-        })
-    return rows
-
-
-class AnnotationStore:
-    """A Parquet store of annotations keyed by content hash, one part file per batch."""
-
-    def __init__(self, root: Path | str | None = None, *, model: str):
-        safe = hashlib.sha1(model.encode()).hexdigest()[:12]
-        self.root = Path(root or config.ANNOTATION_CACHE_DIR) / safe
-        self.model = model
-
-    def _dir(self, table: str) -> Path:
-        return self.root / table
-
-    def keys(self) -> set[str]:
-        """Keys of every document in the store."""
-        parts = sorted(self._dir("sentences").glob("*.parquet"))
-        keys: set[str] = set()
-        for part in parts:
-            keys.update(pq.read_table(part, columns=["key"]).column("key").to_pylist())
-        return keys
-
-    def write(self, rows: dict[str, list[dict]]) -> None:
-        """Write one batch as a new part in every table (atomically, via rename)."""
-        name = f"part-{uuid.uuid4().hex}.parquet"
-        # Write the sentence part last: a key counts as cached once its sentences exist.
-        for table in ("tokens", "entities", "sentences"):
-            folder = self._dir(table)
-            folder.mkdir(parents=True, exist_ok=True)
-            tmp = folder / f".{name}.tmp"
-            pq.write_table(pa.Table.from_pylist(rows[table], schema=SCHEMAS[table]), tmp)
-            os.replace(tmp, folder / name)
-
-    def read(self, table: str, keys: Iterable[str]) -> pd.DataFrame:
-        """Rows of a table for the given keys."""
-        import duckdb
-
-        keys = sorted(set(keys))
-        folder = self._dir(table)
-        if not keys or not any(folder.glob("*.parquet")):
-            return pd.DataFrame({f.name: pd.Series(dtype=f.type.to_pandas_dtype()) for f in SCHEMAS[table]})
-        con = duckdb.connect()
-        try:
-            con.register("wanted", pd.DataFrame({"key": keys}))
-            glob = (folder / "*.parquet").as_posix()
-            df = con.execute(
-                f"SELECT DISTINCT ON (t.key, t.sentence_index, t.start{', t.i' if table == 'tokens' else ''}"
-                f"{', t.label' if table == 'entities' else ''}) t.* "
-                f"FROM read_parquet('{glob}') t JOIN wanted USING (key)"
-            ).df()
-        finally:
-            con.close()
-        return df
-
-
-def _batched(items: Sequence, size: int) -> Iterator[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
-def annotate(docs: Sequence[DocInput], *, cache_dir: Path | str | None = None, jobs: int = 1,
-             batch_size: int = 64, progress: bool = False, nlp=None) -> Annotations:
-    """Annotate documents, reusing cached results by content hash.
-
-    Args:
-        docs: The documents to annotate.
-        cache_dir: Root of the Parquet store (``config.ANNOTATION_CACHE_DIR`` by default).
-        jobs: Worker processes for ``nlp.pipe``.
-        batch_size: Documents per spaCy batch and per Parquet part.
-        progress: Show a tqdm progress bar.
-        nlp: A loaded English pipeline (loaded with :func:`load_model` when omitted).
-
-    Returns:
-        The tables for every document, with a ``doc_id`` column.
-    """
-    nlp = nlp or load_model()
-    model = model_key(nlp)
-    store = AnnotationStore(cache_dir, model=model)
-    multi = load_multilingual()
-    multi_model = model_key(multi)
-
-    def key_of(d: DocInput) -> str:
-        return content_key(d.text, model if is_english(d.language) else multi_model)
-
-    keyed = [(key_of(d), d) for d in docs]
-    have = store.keys()
-    todo: dict[str, DocInput] = {}
-    for k, d in keyed:
-        if k not in have and k not in todo:
-            todo[k] = d
-    if todo:
-        _annotate_missing(todo, store=store, nlp=nlp, multi=multi, jobs=jobs, batch_size=batch_size,
-                          progress=progress)
-    wanted = [k for k, _ in keyed]
-    key_to_ids: dict[str, list[str]] = {}
-    for k, d in keyed:
-        key_to_ids.setdefault(k, []).append(d.doc_id)
-    tables = {}
-    for table in TABLES:
-        df = store.read(table, wanted)
-        ids = pd.DataFrame([(k, i) for k, v in key_to_ids.items() for i in v], columns=["key", "doc_id"])
-        df = df.merge(ids, on="key").drop(columns=["key"])
-        sort = ["doc_id", "sentence_index", "start"] + (["i"] if table == "tokens" else [])
-        tables[table] = df.sort_values(sort, kind="stable").reset_index(drop=True)
-    return Annotations(**tables, model=model, annotated=len(todo), cached=len(set(wanted)) - len(todo))
-
-
 def is_english(language: str | None) -> bool:
     """Whether a language code should go through the English pipeline."""
     return (language or "und").lower().split("-")[0] in ("en", "und", "")
 
 
-def _annotate_missing(todo: dict[str, DocInput], *, store: AnnotationStore, nlp, multi, jobs: int,
-                      batch_size: int, progress: bool) -> None:
+def route_of(language: str | None) -> str:
+    """The annotation route of a language: ``"en"`` (English pipeline) or ``"xx"`` (multilingual)."""
+    return ROUTE_ENGLISH if is_english(language) else ROUTE_OTHER
+
+
+def content_key(text: str, model: str, *, route: str = ROUTE_ENGLISH) -> str:
+    """The cache key of a text: a hash of its route, the model of that route and the text.
+
+    Args:
+        text: The cleaned text.
+        model: :func:`model_key` of the pipeline the route uses.
+        route: ``"en"`` or ``"xx"`` (see :func:`route_of`).
+
+    Raises:
+        ValueError: for an unknown route.
+    """
+    if route not in (ROUTE_ENGLISH, ROUTE_OTHER):
+        raise ValueError(f"unknown annotation route {route!r}")
+    return hashlib.sha256(f"{route}\0{model}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# --- turning spaCy docs into table rows ---------------------------------------------------------
+
+
+def _empty_columns() -> dict[str, dict[str, list]]:
+    return {t: {f.name: [] for f in SCHEMAS[t]} for t in TABLES}
+
+
+@lru_cache(maxsize=1)
+def _token_attrs() -> tuple:
+    from spacy.attrs import ENT_TYPE, IDX, IS_ALPHA, IS_SPACE, IS_STOP, LEMMA, ORTH, POS
+
+    return (IDX, ORTH, LEMMA, POS, IS_STOP, IS_ALPHA, ENT_TYPE, IS_SPACE)
+
+
+@lru_cache(maxsize=1)
+def _pos_names() -> dict[int, str]:
+    from spacy.parts_of_speech import NAMES
+
+    return {int(k): v for k, v in NAMES.items()}
+
+
+def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
+    """Append the rows of one spaCy ``Doc`` to column lists (the fast path behind :func:`doc_to_rows`)."""
+    n = len(doc)
+    sent_of = np.zeros(n, dtype=np.int32)
+    s = cols["sentences"]
+    for si, sent in enumerate(doc.sents):
+        text = sent.text.rstrip()
+        s["key"].append(key)
+        s["sentence_index"].append(si)
+        s["start"].append(sent.start_char)
+        s["end"].append(sent.start_char + len(text))
+        s["text"].append(text)
+        sent_of[sent.start:sent.end] = si
+    if n:
+        arr = doc.to_array(list(_token_attrs()))
+        keep = np.flatnonzero(arr[:, 7] == 0)
+        strings = doc.vocab.strings
+        pos_names = _pos_names()
+        sub = arr[keep]
+        orth = [strings[h] for h in sub[:, 1].tolist()]
+        lemma = [strings[h] if h else o for h, o in zip(sub[:, 2].tolist(), orth, strict=True)]
+        t = cols["tokens"]
+        t["key"].extend([key] * len(keep))
+        t["sentence_index"].extend(sent_of[keep].tolist())
+        t["i"].extend(keep.tolist())
+        t["start"].extend(sub[:, 0].tolist())
+        t["text"].extend(orth)
+        t["lemma"].extend([m or o for m, o in zip(lemma, orth, strict=True)])
+        t["pos"].extend([pos_names.get(p, "") for p in sub[:, 3].tolist()])
+        t["is_stop"].extend((sub[:, 4] != 0).tolist())
+        t["is_alpha"].extend((sub[:, 5] != 0).tolist())
+        t["ent_type"].extend([strings[h] if h else "" for h in sub[:, 6].tolist()])
+    e = cols["entities"]
+    for ent in doc.ents:
+        e["key"].append(key)
+        e["sentence_index"].append(int(sent_of[ent.start]))
+        e["start"].append(ent.start_char)
+        e["end"].append(ent.end_char)
+        e["label"].append(ent.label_)
+        e["text"].append(ent.text)
+
+
+def doc_to_rows(doc, key: str) -> dict[str, list[dict]]:
+    """Turn a spaCy ``Doc`` into rows of the three annotation tables."""
+    cols = _empty_columns()
+    _add_doc(cols, doc, key)
+    return {t: pa.Table.from_pydict(cols[t], schema=SCHEMAS[t]).to_pylist() for t in TABLES}
+
+
+class _Batch:
+    """Rows of a batch of documents, accumulated column by column."""
+
+    def __init__(self) -> None:
+        self.cols = _empty_columns()
+        self.keys: list[str] = []
+        self.words = 0
+
+    def add(self, doc, key: str, text: str) -> None:
+        _add_doc(self.cols, doc, key)
+        self.keys.append(key)
+        self.words += len(text.split())
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def tables(self) -> dict[str, pa.Table]:
+        return {t: pa.Table.from_pydict(self.cols[t], schema=SCHEMAS[t]) for t in TABLES}
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+class AnnotationStore:
+    """A Parquet store of annotations keyed by content hash, one part file per batch.
+
+    Layout under ``<root>/<hash of layout and model>/``: ``sentences/``, ``tokens/``,
+    ``entities/`` and ``index/``, each holding ``part-<uuid>.parquet`` files with the
+    same names. The index part (key, part) is written last, so a key counts as cached
+    only once all its rows are on disk; a document with no sentences is cached too.
+    """
+
+    def __init__(self, root: Path | str | None = None, *, model: str):
+        safe = hashlib.sha1(f"v{STORE_LAYOUT}\0{model}".encode()).hexdigest()[:12]
+        self.root = Path(root or config.ANNOTATION_CACHE_DIR) / safe
+        self.model = model
+        self._index: dict[str, str] | None = None
+
+    def _dir(self, table: str) -> Path:
+        return self.root / table
+
+    def index(self, *, refresh: bool = False) -> dict[str, str]:
+        """Map of every cached key to the name of the part holding its rows."""
+        if self._index is None or refresh:
+            index: dict[str, str] = {}
+            for part in sorted(self._dir("index").glob("part-*.parquet")):
+                try:
+                    tab = pq.read_table(part, columns=["key", "part"])
+                except FileNotFoundError:  # removed by a concurrent compaction
+                    continue
+                index.update(zip(tab.column("key").to_pylist(), tab.column("part").to_pylist(), strict=True))
+            self._index = index
+        return self._index
+
+    def keys(self) -> set[str]:
+        """Keys of every document in the store (read from disk)."""
+        return set(self.index(refresh=True))
+
+    def parts(self) -> list[Path]:
+        """The index parts, one per batch written."""
+        return sorted(self._dir("index").glob("part-*.parquet"))
+
+    def write(self, rows: dict[str, list[dict] | pa.Table], *, keys: Sequence[str] | None = None) -> str:
+        """Write one batch as a new part in every table (atomically, via rename).
+
+        Args:
+            rows: Rows (dicts) or Arrow tables of the three tables.
+            keys: Every key of the batch, including documents without rows; by default
+                the keys found in the rows.
+
+        Returns:
+            The name of the part.
+        """
+        tables = {t: r if isinstance(r, pa.Table) else pa.Table.from_pylist(r, schema=SCHEMAS[t])
+                  for t, r in rows.items()}
+        if keys is None:
+            found: dict[str, None] = {}
+            for t in TABLES:
+                found.update(dict.fromkeys(tables[t].column("key").to_pylist()))
+            keys = list(found)
+        name = f"part-{uuid.uuid4().hex}.parquet"
+        index = pa.Table.from_pydict({"key": list(keys), "part": [name] * len(keys)}, schema=INDEX_SCHEMA)
+        for table, tab in (*((t, tables[t]) for t in TABLES), ("index", index)):
+            folder = self._dir(table)
+            folder.mkdir(parents=True, exist_ok=True)
+            tmp = folder / f".{name}.tmp"
+            pq.write_table(tab, tmp)
+            os.replace(tmp, folder / name)
+        if self._index is not None:
+            self._index.update(dict.fromkeys(keys, name))
+        return name
+
+    def compact_index(self, *, max_parts: int = 64) -> bool:
+        """Merge the index parts into one when there are more than ``max_parts``.
+
+        Data parts are left alone: reads open only the parts that hold the keys asked for.
+
+        Returns:
+            Whether the index was compacted.
+        """
+        parts = self.parts()
+        if len(parts) <= max_parts:
+            return False
+        merged = pa.concat_tables([pq.read_table(p, columns=["key", "part"]) for p in parts])
+        folder = self._dir("index")
+        name = f"part-{uuid.uuid4().hex}.parquet"
+        tmp = folder / f".{name}.tmp"
+        pq.write_table(merged.cast(INDEX_SCHEMA), tmp)
+        os.replace(tmp, folder / name)
+        for p in parts:
+            p.unlink(missing_ok=True)
+        return True
+
+    def read_many(self, keys: Iterable[str], tables: Sequence[str] = TABLES) -> dict[str, pd.DataFrame]:
+        """Rows of several tables for the given keys, each with a ``key`` column.
+
+        Only the parts named in the index for those keys are opened, and only the rows
+        of each key's indexed part are kept (so a key written twice is read once).
+        """
+        import duckdb
+
+        keys = set(keys)
+        index = self.index()
+        if not keys <= index.keys():
+            index = self.index(refresh=True)
+        wanted = sorted(k for k in keys if k in index)
+        out: dict[str, pd.DataFrame] = {}
+        if not wanted:
+            return {t: _empty_frame(t) for t in tables}
+        con = duckdb.connect()
+        try:
+            con.execute("SET threads TO 1")
+            for table in tables:
+                folder = self._dir(table)
+                pairs = pa.table({"key": wanted, "filename": [(folder / index[k]).as_posix() for k in wanted]})
+                files = sorted(set(pairs.column("filename").to_pylist()))
+                con.register("wanted", pairs)
+                cols = ", ".join(f"t.{f.name}" for f in SCHEMAS[table])
+                out[table] = _normalise(con.execute(
+                    f"SELECT {cols} FROM read_parquet(?, filename=true) t "
+                    "JOIN wanted w ON t.key = w.key AND t.filename = w.filename", [files],
+                ).df(), table)
+                con.unregister("wanted")
+        finally:
+            con.close()
+        return out
+
+    def read(self, table: str, keys: Iterable[str]) -> pd.DataFrame:
+        """Rows of a table for the given keys."""
+        return self.read_many(keys, (table,))[table]
+
+
+def _empty_frame(table: str) -> pd.DataFrame:
+    return _normalise(SCHEMAS[table].empty_table().to_pandas(), table)
+
+
+def _normalise(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The same dtypes whether a frame is empty or not (DuckDB gives ``object`` for empty strings)."""
+    for f in SCHEMAS[table]:
+        if pa.types.is_string(f.type):
+            df[f.name] = df[f.name].astype("str")
+        elif pa.types.is_boolean(f.type):
+            df[f.name] = df[f.name].astype(bool)
+        else:
+            df[f.name] = df[f.name].astype(f.type.to_pandas_dtype())
+    return df
+
+
+# --- annotating ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Pipelines:
+    nlp: object
+    multi: object
+    model: str = ""
+    multi_model: str = ""
+    store: AnnotationStore | None = None
+    routes: dict[str, object] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, nlp=None, cache_dir: Path | str | None = None) -> _Pipelines:
+        nlp = nlp or load_model()
+        multi = load_multilingual()
+        model = model_key(nlp)
+        return cls(nlp=nlp, multi=multi, model=model, multi_model=model_key(multi),
+                   store=AnnotationStore(cache_dir, model=model))
+
+    def key(self, doc: DocInput) -> str:
+        route = route_of(doc.language)
+        return content_key(doc.text, self.model if route == ROUTE_ENGLISH else self.multi_model, route=route)
+
+
+def _windows(docs: Iterable[DocInput], size: int) -> Iterator[Sequence[DocInput]]:
+    if isinstance(docs, Sequence):
+        for i in range(0, len(docs), max(1, size)):
+            yield docs[i:i + size]
+        return
+    it = iter(docs)
+    while chunk := list(itertools.islice(it, max(1, size))):
+        yield chunk
+
+
+def _progress(total: int | None, enabled: bool, desc: str):
     from tqdm.auto import tqdm
 
-    items = sorted(todo.items())
-    english = [(k, d) for k, d in items if is_english(d.language)]
-    other = [(k, d) for k, d in items if not is_english(d.language)]
-    bar = tqdm(total=len(items), unit="doc", desc="annotate", disable=not progress)
-    for group, pipeline, n_process in ((english, nlp, jobs), (other, multi, 1)):
-        for chunk in _batched(group, batch_size * max(1, n_process) * 4):
-            rows: dict[str, list[dict]] = {t: [] for t in TABLES}
-            texts = ((d.text, k) for k, d in chunk)
-            for doc, k in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size,
-                                        n_process=n_process if len(chunk) > batch_size else 1):
-                for table, r in doc_to_rows(doc, k).items():
-                    rows[table].extend(r)
-                bar.update(1)
-            store.write(rows)
-    bar.close()
-    log.info("annotated %d new documents", len(items))
+    return tqdm(total=total, unit="doc", desc=desc, disable=not enabled, dynamic_ncols=True, smoothing=0.1)
+
+
+def ensure_annotated(docs: Iterable[DocInput], *, cache_dir: Path | str | None = None, jobs: int = 1,
+                     batch_size: int = 64, part_docs: int | None = None, window_docs: int = 4000,
+                     progress: bool = False, nlp=None, dask: str | None = None,
+                     total: int | None = None) -> AnnotateStats:
+    """Annotate the documents missing from the cache, and nothing else.
+
+    Documents are read in windows (the whole sequence when ``docs`` is a sequence,
+    ``window_docs`` at a time from an iterator), so a generator of documents is never
+    held in memory at once.
+
+    Args:
+        docs: The documents (a sequence, or any iterable for streaming).
+        cache_dir: Root of the Parquet store (``config.ANNOTATION_CACHE_DIR`` by default).
+        jobs: Worker processes for ``nlp.pipe`` (or Dask workers with ``dask="local"``).
+        batch_size: Documents per spaCy batch.
+        part_docs: Documents per Parquet part (and per Dask task); ``4 * batch_size`` by default.
+        window_docs: Documents read at a time from an iterator.
+        progress: Show a tqdm bar (documents per second and an ETA).
+        nlp: A loaded English pipeline (loaded with :func:`load_model` when omitted).
+        dask: ``None`` (local processes), ``"local"`` (a loopback ``LocalCluster``) or a
+            scheduler address such as ``"tcp://10.0.0.5:8786"``.
+        total: Number of documents, for the progress bar when ``docs`` has no length.
+
+    Returns:
+        Counts of what was annotated and what was found in the cache.
+
+    Raises:
+        ValueError: for ``jobs``, ``batch_size``, ``window_docs`` or ``part_docs`` below 1.
+    """
+    pipes = _Pipelines.load(nlp, cache_dir)
+    return _ensure(docs, pipes=pipes, jobs=jobs, batch_size=batch_size, part_docs=part_docs,
+                   window_docs=window_docs, progress=progress, dask=dask, total=total)
+
+
+def _ensure(docs: Iterable[DocInput], *, pipes: _Pipelines, jobs: int = 1, batch_size: int = 64,
+            part_docs: int | None = None, window_docs: int = 4000, progress: bool = False,
+            dask: str | None = None, total: int | None = None) -> AnnotateStats:
+    if jobs < 1 or batch_size < 1 or window_docs < 1 or (part_docs is not None and part_docs < 1):
+        raise ValueError("jobs, batch_size, window_docs and part_docs must be at least 1")
+    part_docs = part_docs or 4 * batch_size
+    t0 = perf_counter()
+    store = pipes.store
+    have = store.index(refresh=True)
+    stats = AnnotateStats(model=pipes.model)
+    seen: set[str] = set()
+    if total is None and isinstance(docs, Sequence):
+        total = len(docs)
+    bar = _progress(total, progress, "annotate")
+    client, cluster = _dask_client(dask, jobs) if dask else (None, None)
+    try:
+        for window in _windows(docs, window_docs):
+            todo: list[tuple[str, DocInput]] = []
+            for d in window:
+                k = pipes.key(d)
+                stats.documents += 1
+                if k in seen:
+                    continue
+                seen.add(k)
+                if k in have:
+                    stats.cached += 1
+                else:
+                    todo.append((k, d))
+            bar.update(len(window) - len(todo))
+            if not todo:
+                continue
+            if client is not None:
+                _annotate_dask(todo, client=client, pipes=pipes, stats=stats, part_docs=part_docs,
+                               batch_size=batch_size, bar=bar)
+            else:
+                _annotate_local(todo, pipes=pipes, stats=stats, jobs=jobs, batch_size=batch_size,
+                                part_docs=part_docs, bar=bar)
+    finally:
+        bar.close()
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    stats.unique = len(seen)
+    store.compact_index()
+    stats.seconds = perf_counter() - t0
+    log.info("annotated %d documents (%d from cache) in %.1f s", stats.annotated, stats.cached, stats.seconds)
+    return stats
+
+
+def _annotate_local(todo: list[tuple[str, DocInput]], *, pipes: _Pipelines, stats: AnnotateStats,
+                    jobs: int, batch_size: int, part_docs: int, bar) -> None:
+    english = [(k, d) for k, d in todo if route_of(d.language) == ROUTE_ENGLISH]
+    other = [(k, d) for k, d in todo if route_of(d.language) != ROUTE_ENGLISH]
+    for group, pipeline, n_process in ((english, pipes.nlp, jobs), (other, pipes.multi, 1)):
+        if not group:
+            continue
+        n_process = n_process if len(group) > batch_size * n_process else 1
+        texts = ((d.text, (k, d)) for k, d in group)
+        batch = _Batch()
+        for doc, (k, d) in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
+            batch.add(doc, k, d.text)
+            bar.update(1)
+            if len(batch) >= part_docs:
+                _flush(batch, pipes.store, stats)
+                batch = _Batch()
+        if len(batch):
+            _flush(batch, pipes.store, stats)
+
+
+def _flush(batch: _Batch, store: AnnotationStore, stats: AnnotateStats) -> None:
+    store.write(batch.tables(), keys=batch.keys)
+    stats.annotated += len(batch)
+    stats.words += batch.words
+    stats.parts += 1
+
+
+# --- Dask ---------------------------------------------------------------------------------------
+
+
+def _dask_client(address: str, jobs: int):
+    """A ``distributed.Client`` on a scheduler address, or on a new loopback ``LocalCluster``."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - distributed is a dependency
+        raise RuntimeError("Dask annotation needs the 'distributed' package") from exc
+    if address == "local":
+        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None)
+        return Client(cluster), cluster
+    if not address.startswith(("tcp://", "tls://", "ucx://", "ws://", "wss://", "inproc://")):
+        raise ValueError(f"not a Dask scheduler address: {address!r} (expected tcp://HOST:PORT or 'local')")
+    return Client(address), None
+
+
+@lru_cache(maxsize=4)
+def _worker_pipeline(model: str, route: str):
+    """The pipeline of a route on a Dask worker, loaded once per worker process."""
+    if route == ROUTE_OTHER:
+        nlp = load_multilingual()
+    else:
+        nlp = load_model()
+        if model_key(nlp) != model:
+            nlp = load_model(model.split("-", 1)[0])
+    if model_key(nlp) != model:
+        raise RuntimeError(f"worker has {model_key(nlp)!r}, the driver {model!r}: install the same model")
+    return nlp
+
+
+def annotate_batch(items: Sequence[tuple[str, str]], *, model: str, route: str,
+                   batch_size: int = 64) -> tuple[list[str], dict[str, pa.Table], int]:
+    """Annotate one batch of (key, text) pairs on a worker.
+
+    Args:
+        items: Content keys and texts.
+        model: The :func:`model_key` the driver computed the keys with.
+        route: ``"en"`` or ``"xx"``.
+        batch_size: Documents per spaCy batch.
+
+    Returns:
+        The keys, the three tables as Arrow tables, and the number of words.
+    """
+    nlp = _worker_pipeline(model, route)
+    batch = _Batch()
+    for doc, (k, text) in nlp.pipe(((t, (k, t)) for k, t in items), as_tuples=True, batch_size=batch_size):
+        batch.add(doc, k, text)
+    return batch.keys, batch.tables(), batch.words
+
+
+def _annotate_dask(todo: list[tuple[str, DocInput]], *, client, pipes: _Pipelines, stats: AnnotateStats,
+                   part_docs: int, batch_size: int, bar) -> None:
+    from distributed import as_completed
+
+    def tasks() -> Iterator[tuple[list[tuple[str, str]], str, str]]:
+        for route, model in ((ROUTE_ENGLISH, pipes.model), (ROUTE_OTHER, pipes.multi_model)):
+            group = [(k, d.text) for k, d in todo if route_of(d.language) == route]
+            for i in range(0, len(group), part_docs):
+                yield group[i:i + part_docs], model, route
+
+    workers = max(1, len(client.scheduler_info().get("workers", {})))
+    pending = tasks()
+    futures = as_completed()
+
+    def submit() -> bool:
+        nxt = next(pending, None)
+        if nxt is None:
+            return False
+        items, model, route = nxt
+        futures.add(client.submit(annotate_batch, items, model=model, route=route, batch_size=batch_size,
+                                  pure=False))
+        return True
+
+    for _ in range(2 * workers):  # a bounded number of batches in flight
+        if not submit():
+            break
+    for fut in futures:
+        keys, tables, words = fut.result()
+        pipes.store.write(tables, keys=keys)
+        stats.annotated += len(keys)
+        stats.words += words
+        stats.parts += 1
+        bar.update(len(keys))
+        fut.release()
+        submit()
+
+
+# --- reading back -------------------------------------------------------------------------------
+
+
+def _read_chunk(store: AnnotationStore, keyed: Sequence[tuple[str, str]], *, model: str,
+                annotated: int = 0, cached: int = 0) -> Annotations:
+    """The tables of (key, doc_id) pairs, with ``doc_id`` first and rows in document order."""
+    frames = store.read_many([k for k, _ in keyed])
+    ids = pd.DataFrame(list(keyed), columns=["key", "doc_id"]).drop_duplicates()
+    tables = {}
+    for table in TABLES:
+        df = frames[table].merge(ids, on="key").drop(columns=["key"])
+        df = df[["doc_id", *[c for c in df.columns if c != "doc_id"]]]
+        tables[table] = df.sort_values(SORT_COLUMNS[table], kind="stable").reset_index(drop=True)
+    return Annotations(**tables, model=model, annotated=annotated, cached=cached)
+
+
+def annotate(docs: Sequence[DocInput], *, cache_dir: Path | str | None = None, jobs: int = 1,
+             batch_size: int = 64, progress: bool = False, nlp=None, dask: str | None = None) -> Annotations:
+    """Annotate documents, reusing cached results by content hash.
+
+    Args:
+        docs: The documents to annotate.
+        cache_dir: Root of the Parquet store (``config.ANNOTATION_CACHE_DIR`` by default).
+        jobs: Worker processes for ``nlp.pipe`` (or Dask workers with ``dask="local"``).
+        batch_size: Documents per spaCy batch.
+        progress: Show a tqdm progress bar.
+        nlp: A loaded English pipeline (loaded with :func:`load_model` when omitted).
+        dask: ``None``, ``"local"`` or a Dask scheduler address (see :func:`ensure_annotated`).
+
+    Returns:
+        The tables for every document, with a ``doc_id`` column.
+    """
+    docs = list(docs)
+    pipes = _Pipelines.load(nlp, cache_dir)
+    stats = _ensure(docs, pipes=pipes, jobs=jobs, batch_size=batch_size, progress=progress, dask=dask)
+    keyed = [(pipes.key(d), d.doc_id) for d in docs]
+    return _read_chunk(pipes.store, keyed, model=pipes.model, annotated=stats.annotated, cached=stats.cached)
+
+
+def annotate_iter(docs: Iterable[DocInput], *, chunk_docs: int = 1000, cache_dir: Path | str | None = None,
+                  jobs: int = 1, batch_size: int = 64, progress: bool = False, nlp=None,
+                  dask: str | None = None) -> Iterator[Annotations]:
+    """Annotate documents and yield their tables chunk by chunk.
+
+    Memory is bounded by ``chunk_docs``, not by the corpus: when ``docs`` is a sequence
+    the missing documents are annotated first (in one streaming pass) and the tables are
+    then read back ``chunk_docs`` documents at a time; from an iterator, each chunk is
+    annotated and read in turn.
+
+    Args:
+        docs: The documents.
+        chunk_docs: Documents per yielded :class:`Annotations`.
+        cache_dir, jobs, batch_size, progress, nlp, dask: As for :func:`annotate`.
+
+    Yields:
+        The tables of each chunk of documents, in input order; ``annotated`` and ``cached``
+        count the distinct keys of the chunk.
+
+    Raises:
+        ValueError: for ``chunk_docs`` below 1.
+    """
+    if chunk_docs < 1:
+        raise ValueError("chunk_docs must be at least 1")
+    pipes = _Pipelines.load(nlp, cache_dir)
+    opts = {"pipes": pipes, "jobs": jobs, "batch_size": batch_size, "dask": dask}
+    sequence = isinstance(docs, Sequence)
+    if sequence:
+        _ensure(docs, progress=progress, **opts)
+    bar = _progress(len(docs) if sequence else None, progress, "read" if sequence else "annotate")
+    try:
+        for chunk in _windows(docs, chunk_docs):
+            stats = None if sequence else _ensure(chunk, progress=False, **opts)
+            keyed = [(pipes.key(d), d.doc_id) for d in chunk]
+            yield _read_chunk(pipes.store, keyed, model=pipes.model,
+                              annotated=stats.annotated if stats else 0,
+                              cached=stats.cached if stats else len({k for k, _ in keyed}))
+            bar.update(len(chunk))
+    finally:
+        bar.close()

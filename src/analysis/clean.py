@@ -38,6 +38,7 @@ _DATELINE = re.compile(
 _IMAGE_FILE = re.compile(
     r"\S+\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif)(?=\s|$|[A-Z])|\S+\.logo\b", re.IGNORECASE
 )
+_CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 _IMAGE_HINT = re.compile(r"\.(?:png|jpe?g|gif|webp|svg|bmp|tiff?|avif|logo)", re.IGNORECASE)
 _CREDIT = re.compile(
     r"^(?:illustration|photo(?:graph)?s?|image|picture|graphic|credit|file photo|video|caption)"
@@ -60,6 +61,12 @@ _DISCLAIMER = re.compile(
     r"represents the author|the views expressed|the opinions expressed)",
     re.IGNORECASE,
 )
+_DISCLAIMER_STRICT = re.compile(
+    r"^(?:(?:disclaimer|disclosure|editor'?s note)\s*[:：]|copyright\b|©|all rights reserved"
+    r"|this article (?:solely )?represents the author|the (?:views|opinions) expressed)",
+    re.IGNORECASE,
+)
+"""In body mode (text that is already an article body) a disclaimer needs its label and colon."""
 _NAV_WORDS = {
     "login", "log", "sign", "signin", "subscribe", "subscription", "register", "menu", "search", "home",
     "email", "e-mail", "share", "print", "newsletter", "newsletters", "follow", "logout", "account",
@@ -125,7 +132,10 @@ def _words(line: str) -> list[str]:
 
 def is_prose(line: str, *, min_words: int = 8) -> bool:
     """Whether a line reads as a body sentence: enough words and sentence punctuation."""
-    return _ends_sentence(line) and len(_words(line)) >= min_words
+    if not _ends_sentence(line):
+        return False
+    # CJK text has no spaces: count two characters as a word.
+    return len(_words(line)) + len(_CJK_CHAR.findall(line)) // 2 >= min_words
 
 
 def is_title_case(line: str) -> bool:
@@ -259,10 +269,11 @@ def clean_text(raw: str, *, mode: Literal["scraped", "body"] = "scraped") -> Cle
                 result.url = m.group("url").rstrip(").,;")
             drop(i, line, "original-source line")
             continue
-        if _DISCLAIMER.match(line):
+        if _DISCLAIMER.match(line) and (not body_mode or _DISCLAIMER_STRICT.match(line)):
             drop(i, line, "disclaimer")
             continue
-        if _MARKER_LINES.match(line):
+        if _MARKER_LINES.match(line) and not (body_mode and ((_ends_sentence(line) and not line.endswith(":"))
+                                                             or len(_words(line)) > 6)):
             if _TAIL_MARKERS.match(line) and i > first_prose:
                 in_tail = True
             drop(i, line, "related/reply marker")

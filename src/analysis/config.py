@@ -49,6 +49,7 @@ MAX_FILE_BYTES = int(os.environ.get("ANALYSIS_MAX_FILE_BYTES", 20_000_000))
 
 REPORT_NOTEBOOKS = {
     "coverage": NOTEBOOKS_DIR / "coverage.ipynb",
+    "facts": NOTEBOOKS_DIR / "facts.ipynb",
     "source_profile": NOTEBOOKS_DIR / "source_profile.ipynb",
     "index": NOTEBOOKS_DIR / "index.ipynb",
     "explore": NOTEBOOKS_DIR / "explore.ipynb",

@@ -17,7 +17,6 @@ import logging
 import os
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -555,17 +554,21 @@ def load_corpus(
 
 
 def _unique_ids(docs: list[Document]) -> list[Rejection]:
-    """Make doc ids unique across files, renaming later copies to ``<path>`` (the file#row)."""
-    counts = Counter(d.doc_id for d in docs)
+    """Make doc ids unique across files: the first input keeps an id, later ones take their path."""
+    taken = {d.doc_id for d in docs}
+    seen: set[str] = set()
     out = []
-    taken = set(counts)
     for d in docs:
-        if counts[d.doc_id] > 1:
-            counts[d.doc_id] -= 1
-            new = d.path if d.path not in taken else f"{d.path}~{len(taken)}"
+        if d.doc_id in seen:
+            new = d.path
+            n = 1
+            while new in taken:
+                n += 1
+                new = f"{d.path}~{n}"
             out.append(Rejection(d.path, f"doc_id {d.doc_id!r} already used by another input; renamed {new!r}"))
             taken.add(new)
             d.doc_id = new
+        seen.add(d.doc_id)
     return out
 
 

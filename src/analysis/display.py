@@ -95,3 +95,22 @@ def evidence_html(rows: pd.DataFrame, *, who: str = "source", what: str = "sente
 def show_evidence(rows: pd.DataFrame, *, who: str = "source", what: str = "sentence") -> None:
     """Display evidence blocks (see :func:`evidence_html`)."""
     display(HTML(evidence_html(rows, who=who, what=what)))
+
+
+def show_conflicts(t, conflicts: pd.DataFrame, *, limit: int = 30) -> None:
+    """Each conflict as a heading line and every source's evidence sentence side by side."""
+    from analysis.views import evidence_rows
+
+    if conflicts.empty:
+        note("No disagreement was found between sources on the figures and dates they state.")
+        return
+    parts = []
+    for _, c in conflicts.head(limit).iterrows():
+        ev = evidence_rows(t, c)
+        parts.append(
+            f"<div class='conflict'><p><strong>{html.escape(str(c['kind']).title())}</strong>: "
+            f"{html.escape(str(c['description']))}</p>{evidence_html(ev)}</div>"
+        )
+    if len(conflicts) > limit:
+        parts.append(f"<p class='analysis-caption'>{len(conflicts) - limit} more in conflicts.csv.</p>")
+    display(HTML("".join(parts)))

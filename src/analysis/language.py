@@ -7,7 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-_SEGMENT = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+# A sentence-like stretch: a period, "!" or "?" ends it only when followed by a space or the end
+# ("U.S.-Japan" and "3.5" stay whole); CJK full stops always end it.
+_SEGMENT = re.compile(r"(?:[^.!?。！？\n]|[.!?](?=[^\s.!?]))+[.!?。！？]*")
 _SCRIPTS = {
     "zh": re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]"),
     "ja": re.compile(r"[\u3040-\u30ff]"),
@@ -61,6 +63,8 @@ def detect_language_scored(text: str) -> tuple[str, float]:
         if counts["ja"]:
             return "ja", 1.0
         return ("ko" if counts["ko"] > counts["zh"] else "zh"), 1.0
+    if cjk:  # a minority of CJK characters: the language is that of the rest
+        sample = _ANY_CJK.sub(" ", sample)
     lang, prob = _identifier().classify(sample)
     if lang == "zxx":
         return UNDETERMINED, 0.0
@@ -122,12 +126,12 @@ def _segment_language(part: str, main: str, *, min_letters: int, min_confidence:
     if has_cjk and _ANY_CJK.search(part):
         return detect_language(part)
     words = _WORD.findall(part)
-    if sum(map(len, words)) < min_letters:
-        return main
-    lowered = [w.lower() for w in words]
-    hits = sum(1 for w in lowered if w in _EN_FUNCTION_WORDS)
-    if hits >= 2 and hits >= 0.12 * len(words):
+    letters = sum(map(len, words))
+    hits = sum(1 for w in words if w.lower() in _EN_FUNCTION_WORDS)
+    if hits >= 2 and hits >= 0.12 * len(words) and (letters >= min_letters or hits >= 3):
         return "en"
+    if letters < min_letters:
+        return main
     lang, prob = _identifier().classify(part)
     if lang == "zxx" or prob < min_confidence:
         return main

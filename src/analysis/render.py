@@ -69,8 +69,10 @@ body.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 0 24px; }
 .analysis-caption { color: #333; font-size: 13px; margin: 2px 0 14px; }
 table.analysis-table { border-collapse: collapse; font-size: 12px; margin: 6px 0 14px; max-width: 100%; }
 table.analysis-table td { overflow-wrap: anywhere; }
-table.analysis-table th, table.analysis-table td { border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+.jp-RenderedHTMLCommon table.analysis-table th, .jp-RenderedHTMLCommon table.analysis-table td,
+table.analysis-table th, table.analysis-table td { text-align: left; border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
 table.analysis-table th { background: #f3f6f9; }
+.conflict { margin: 10px 0 16px; }
 .evidence { border-left: 3px solid #d1495b; padding: 4px 10px; margin: 6px 0; background: #fbf4f5; }
 .evidence .who { font-weight: 600; }
 .jp-OutputArea-output.jp-RenderedText pre { white-space: pre-wrap; }

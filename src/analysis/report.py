@@ -110,7 +110,7 @@ def validate_params(p: RunParams) -> RunParams:
         raise ParameterError(f"--out {p.out}: must not contain the corpus")
     if not re.match(r"^[A-Za-z_][\w.-]*$", p.group_by or ""):
         raise ParameterError(f"--group-by {p.group_by!r}: expected a metadata column name")
-    for name in ("coverage", "source_profile", "index"):
+    for name in ("coverage", "facts", "source_profile", "index"):
         if not config.REPORT_NOTEBOOKS[name].is_file():
             raise ParameterError(f"notebook {config.REPORT_NOTEBOOKS[name]} is missing")
     return p
@@ -130,7 +130,9 @@ def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_pro
     """The reports of a run: the comparison, then one profile per source (largest first)."""
     common = {"data_dir": str(data_dir), "report_date": report_date}
     plan = [PlannedReport("coverage", "coverage", "Coverage comparison",
-                          f"All {len(groups)} sources side by side", dict(common))]
+                          f"All {len(groups)} sources side by side", dict(common)),
+            PlannedReport("facts", "facts", "Facts and timeline",
+                          "Tariff figures and dates each source states, and where they disagree", dict(common))]
     ranked = sorted(groups, key=lambda g: (-documents_per_group.get(g, 0), g))[:max_profiles]
     used: set[str] = set()
     for g in sorted(ranked):
@@ -229,6 +231,8 @@ def _execute(planned: PlannedReport, staging: Path) -> float:
         progress_bar=False,
         cwd=str(staging),
         report_mode=False,
+        # Keep the kernels' own log lines (transport warnings, shutdown notices) off the progress output.
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
     )
     return time.perf_counter() - start
 

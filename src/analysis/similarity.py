@@ -93,3 +93,26 @@ def similarity_matrix(ann: Annotations, docs: pd.DataFrame, *, group_by: str = "
     if vectors.empty:
         return pd.DataFrame(columns=SIMILARITY_COLUMNS)
     return cosine_long(vectors)
+
+
+def similarity_from_counts(tf: pd.DataFrame, doc_freq, n_docs: int) -> pd.DataFrame:
+    """TF-IDF cosine between groups from accumulated counts (for streaming over large corpora).
+
+    Args:
+        tf: Terms (rows) × groups (columns) of term counts.
+        doc_freq: Mapping of term to the number of documents that use it.
+        n_docs: Number of documents the counts come from.
+
+    Returns:
+        The same long form as :func:`similarity_matrix`.
+    """
+    if tf.empty:
+        return pd.DataFrame(columns=SIMILARITY_COLUMNS)
+    groups_by_terms = tf.T.sort_index().sort_index(axis=1)
+    df = pd.Series({t: doc_freq.get(t, 0) for t in groups_by_terms.columns}, dtype=float)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0
+    weights = groups_by_terms.to_numpy(dtype=float) * idf.to_numpy()[None, :]
+    norms = np.sqrt((weights**2).sum(axis=1, keepdims=True))
+    norms[norms == 0] = 1.0
+    vectors = pd.DataFrame(weights / norms, index=groups_by_terms.index, columns=groups_by_terms.columns)
+    return cosine_long(vectors)

@@ -22,7 +22,7 @@ from time import perf_counter
 import pandas as pd
 
 from analysis import config
-from analysis.annotate import Annotations, DocInput, annotate, is_english
+from analysis.annotate import DocInput, annotate, is_english
 from analysis.corpus import Corpus, load_corpus
 
 log = logging.getLogger(__name__)
@@ -85,19 +85,6 @@ def source_summary(docs: pd.DataFrame) -> pd.DataFrame:
     return agg.fillna("")
 
 
-def top_terms(docs: pd.DataFrame, ann: Annotations, *, n: int = 15) -> pd.DataFrame:
-    """The most frequent content lemmas per group (English documents; stopwords, numbers and names dropped)."""
-    tok = ann.tokens
-    tok = tok[tok.is_alpha & ~tok.is_stop & tok.pos.isin(["NOUN", "VERB", "ADJ"]) & (tok.text.str.len() > 2)]
-    tok = tok.merge(docs[["doc_id", "group"]], on="doc_id")
-    tok = tok.assign(term=tok.lemma.str.lower())
-    counts = tok.groupby(["group", "term"]).size().rename("count").reset_index()
-    counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True], kind="stable")
-    counts["rank"] = counts.groupby("group").cumcount() + 1
-    out = counts[counts["rank"] <= n].rename(columns={"group": "source"})
-    return out.reset_index(drop=True)
-
-
 def actor_presence(docs: pd.DataFrame, *, actors: tuple[str, ...] = STARTER_ACTORS) -> pd.DataFrame:
     """How often each group names each of a starter list of actors (aliases, metonyms, demonyms)."""
     from analysis.gazetteer import load_gazetteer
@@ -150,41 +137,163 @@ def non_english_segments(docs: pd.DataFrame, *, limit: int = 2000) -> pd.DataFra
     return df
 
 
+CHUNK_DOCS = 1000
+"""Documents annotated and analysed together; bounds the memory of the analysis stage."""
+
+
+def _counts_frame(counter: Counter, columns: list[str]) -> pd.DataFrame:
+    rows = [(*k, v) for k, v in counter.items()]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _term_tables(group_terms: Counter, doc_freq: Counter, n_docs: int, *, n_top: int = 15) -> dict[str, pd.DataFrame]:
+    """Distinctive terms, top terms and similarity from accumulated term counts."""
+    from analysis import similarity, terms
+
+    counts = _counts_frame(group_terms, ["source", "term", "count"])
+    if counts.empty:
+        return {"terms": pd.DataFrame(columns=terms.DISTINCTIVE_COLUMNS),
+                "top_terms": pd.DataFrame(columns=["source", "term", "count", "share", "rank"]),
+                "similarity": pd.DataFrame(columns=similarity.SIMILARITY_COLUMNS)}
+    matrix = counts.pivot_table(index="term", columns="source", values="count", fill_value=0, aggfunc="sum")
+    matrix = matrix.sort_index().sort_index(axis=1).astype("int64")
+    out: dict[str, pd.DataFrame] = {}
+    # Distinctive language: log-odds with an informative Dirichlet prior, each source against the rest.
+    if matrix.shape[1] >= 2:
+        kept = matrix[matrix.sum(axis=1) >= 2]
+        z = terms.log_odds_z(kept)
+        long = kept.stack().rename("count").reset_index()
+        long.columns = ["term", "source", "count"]
+        long["zscore"] = z.stack().reindex(pd.MultiIndex.from_frame(long[["term", "source"]])).round(4).to_numpy()
+        long = long[long["count"] > 0].sort_values(["source", "zscore", "term"], ascending=[True, False, True],
+                                                   kind="stable")
+        out["terms"] = long[terms.DISTINCTIVE_COLUMNS].reset_index(drop=True)
+    else:
+        out["terms"] = pd.DataFrame(columns=terms.DISTINCTIVE_COLUMNS)
+    top = counts.sort_values(["source", "count", "term"], ascending=[True, False, True], kind="stable")
+    top["share"] = (top["count"] / top.groupby("source")["count"].transform("sum")).round(4)
+    top["rank"] = top.groupby("source").cumcount() + 1
+    out["top_terms"] = top[top["rank"] <= n_top].reset_index(drop=True)
+    # Similarity: TF-IDF (smoothed idf over documents) and cosine between sources.
+    out["similarity"] = similarity.similarity_from_counts(matrix, doc_freq, n_docs)
+    return out
+
+
 def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", jobs: int = 1,
-                 cache_dir: Path | None = None, progress: bool = False) -> BuildResult:
+                 cache_dir: Path | None = None, progress: bool = False, dask: str | None = None,
+                 chunk_docs: int = CHUNK_DOCS) -> BuildResult:
     """Annotate a corpus and write every table behind the reports into ``out_dir``.
+
+    Documents are annotated and analysed in chunks of ``chunk_docs``; per-document
+    results are concatenated and per-source aggregates are accumulated, so memory
+    grows with the size of the results, not with the annotation of the corpus.
 
     Returns:
         The tables by name, with step timings and cache statistics.
     """
-    timings: dict[str, float] = {}
+    from analysis import actors, claims, conflicts, quotes, terms, timeline, tone, topics
+
+    timings: Counter = Counter()
     t0 = perf_counter()
     docs = documents_frame(corpus, group_by=group_by)
+    gdocs = docs.assign(source=docs["group"])
     timings["documents"] = perf_counter() - t0
 
-    t0 = perf_counter()
-    ann = annotate([DocInput(d.doc_id, d.text, d.language) for d in corpus.documents],
-                   cache_dir=cache_dir, jobs=jobs, progress=progress)
-    timings["annotate"] = perf_counter() - t0
+    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in (
+        "actors", "mentions", "quotes", "sentence_tone", "tone", "topics", "claims", "other_figures", "events")}
+    group_terms: Counter = Counter()
+    doc_freq: Counter = Counter()
+    annotated = cached = n_term_docs = 0
+    model = ""
+    inputs = {d.doc_id: DocInput(d.doc_id, d.text, d.language) for d in corpus.documents}
+    ids = list(docs["doc_id"])
+    for start in range(0, len(ids), chunk_docs):
+        chunk_ids = ids[start:start + chunk_docs]
+        cd = gdocs.iloc[start:start + chunk_docs]
+        t0 = perf_counter()
+        ann = annotate([inputs[i] for i in chunk_ids], cache_dir=cache_dir, jobs=jobs,
+                       progress=progress, **({"dask": dask} if dask else {}))
+        timings["annotate"] += perf_counter() - t0
+        annotated, cached, model = annotated + ann.annotated, cached + ann.cached, ann.model
+
+        t0 = perf_counter()
+        mentions = actors.actor_mentions(cd, ann)
+        parts["mentions"].append(mentions[mentions["actor"].isin(tone.DEFAULT_TARGETS)][
+            ["doc_id", "sentence_index", "actor"]])
+        parts["actors"].append(actors.actor_table(cd, ann))
+        timings["actors"] += perf_counter() - t0
+        t0 = perf_counter()
+        parts["quotes"].append(quotes.extract_quotes(cd, ann))
+        timings["quotes"] += perf_counter() - t0
+        t0 = perf_counter()
+        st = tone.sentence_tone(ann, cd)
+        parts["sentence_tone"].append(st)
+        parts["tone"].append(tone.tone_table(st, mentions))
+        timings["tone"] += perf_counter() - t0
+        t0 = perf_counter()
+        parts["topics"].append(topics.topic_table(ann, cd))
+        timings["topics"] += perf_counter() - t0
+        t0 = perf_counter()
+        c, f = claims.claims_and_figures(cd, ann)
+        parts["claims"].append(c)
+        parts["other_figures"].append(f)
+        parts["events"].append(timeline.extract_events(cd, ann))
+        timings["facts"] += perf_counter() - t0
+        t0 = perf_counter()
+        occ = terms.content_terms(ann, cd)
+        occ = occ.merge(cd[["doc_id", "group"]], on="doc_id")
+        group_terms.update(zip(occ["group"], occ["term"], strict=True))
+        doc_freq.update(occ.drop_duplicates(["doc_id", "term"])["term"])
+        n_term_docs += occ["doc_id"].nunique()
+        timings["terms"] += perf_counter() - t0
+        del ann
 
     t0 = perf_counter()
+    cat = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in parts.items()}
+    mentions_all = cat.pop("mentions")
+    sentence_tone_all = cat.pop("sentence_tone")
     tables: dict[str, pd.DataFrame] = {
         "documents": docs,
         "sources": source_summary(docs),
-        "top_terms": top_terms(docs, ann),
         "actor_presence": actor_presence(docs),
         "quoted_share": quoted_share(docs),
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
         "rejected": pd.DataFrame([(r.path, r.reason) for r in corpus.rejected], columns=["path", "reason"]),
+        **cat,
     }
-    timings["extract"] = perf_counter() - t0
+    tables["actors_by_source"] = actors_by_source(tables["actors"], gdocs)
+    tables["share_of_voice"] = quotes.share_of_voice(tables["quotes"], gdocs, by_country=True)
+    tables["who_quotes_whom"] = quotes.who_quotes_whom(tables["quotes"], gdocs)
+    tables["source_tone"] = tone.source_tone(sentence_tone_all, mentions_all, gdocs)
+    tables["source_topics"] = topics.source_topics(tables["topics"], gdocs)
+    tables.update(_term_tables(group_terms, doc_freq, n_term_docs))
+    tables["conflicts"] = conflicts.find_conflicts(tables["claims"], tables["events"], tables["other_figures"], gdocs)
+    tables["agreements"] = conflicts.agreements(tables["claims"], gdocs)
+    tables["single_source_events"] = timeline.single_source_events(tables["events"], gdocs)
+    tables["omitted_events"] = timeline.omitted_events(tables["events"], gdocs)
+    timings["aggregate"] = perf_counter() - t0
 
     t0 = perf_counter()
     for name, df in tables.items():
         write_csv(df, out_dir / f"{name}.csv")
     timings["write"] = perf_counter() - t0
-    return BuildResult(tables=tables, timings=timings, annotated=ann.annotated, cached=ann.cached, model=ann.model)
+    return BuildResult(tables=tables, timings=dict(timings), annotated=annotated, cached=cached, model=model)
+
+
+def actors_by_source(actor_df: pd.DataFrame, docs: pd.DataFrame, *, top: int = 40) -> pd.DataFrame:
+    """Mentions of each actor per source, and in how many of its documents (top actors overall)."""
+    if actor_df.empty:
+        return pd.DataFrame(columns=["source", "actor", "actor_type", "mentions", "documents", "per_1000_words"])
+    a = actor_df.merge(docs[["doc_id", "group"]], on="doc_id")
+    agg = a.groupby(["group", "actor", "actor_type"], as_index=False).agg(
+        mentions=("mentions", "sum"), documents=("doc_id", "nunique"))
+    keep = agg.groupby("actor")["mentions"].sum().sort_values(ascending=False, kind="stable").head(top).index
+    agg = agg[agg["actor"].isin(keep)].rename(columns={"group": "source"})
+    words = docs.groupby("group")["words"].sum()
+    agg["per_1000_words"] = (agg["mentions"] / agg["source"].map(words).clip(lower=1) * 1000).round(3)
+    return agg.sort_values(["source", "mentions", "actor"], ascending=[True, False, True],
+                           kind="stable").reset_index(drop=True)
 
 
 @dataclass

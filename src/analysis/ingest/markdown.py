@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import itertools
 import logging
 import re
 
@@ -12,7 +13,7 @@ log = logging.getLogger(__name__)
 
 MAX_FRONT_MATTER_CHARS = 65536
 
-_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_COMMENT = re.compile(r"<!--.*?-->|<figure\b.*?</figure>|<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)(?:\{[^}]*\})?")
 _LINK = re.compile(
     r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)(?:\{[^}\n]*\})?"
@@ -31,23 +32,41 @@ _HEADING = re.compile(r"^#{1,6}\s+|\s+#+\s*$")
 _RULE = re.compile(r"^(?:[-=_*]\s*){3,}$|^[+|:=\- ]{3,}$")
 _FENCE = re.compile(r"^(?:`{3,}|~{3,}|:{3,}).*$")
 _STRONG = re.compile(r"\*\*|__")
-_EMPH_STAR = re.compile(r"(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])")
-_EMPH_UNDER = re.compile(r"(?<![\w_])_(?=\S)|(?<=\S)_(?![\w_])")
+# An emphasis mark opens (no word character before it) or closes (no word character after it).
+_EMPH_STAR = re.compile(r"\*(?:(?<![\w*]\*)(?=\S)|(?<=\S\*)(?![\w*]))")
+_EMPH_UNDER = re.compile(r"_(?:(?<![\w_]_)(?=\S)|(?<=\S_)(?![\w_]))")
 _STRIKE = re.compile(r"~~")
 _MD_EVIDENCE = re.compile(
-    r"\]\((?:https?://|mailto:|/|#)|^#{1,6}\s+\S|\*\*\S|^ {0,3}[-*+] {1,4}\S.*\n {2,}\S|\\[#$*_\[\]]|<!--",
+    r"\]\((?:https?://|mailto:|/|#)|^#{1,6}\s+\S|\*\*\S|^ {0,3}[-*+] {1,4}\S.*\n {2,}\S|\\[#$*_\[\]]|<!--|</?(?:figure|img|span|div|a|p|br|em|strong|table|sup)\b",
     re.MULTILINE,
 )
 _ALNUM = re.compile(r"[^\W_]")
-_SPACES = re.compile(r"[ \t]+")
-_EDGE_SPACES = re.compile(r" *\n *")
+_SPACES = re.compile(r"[ \t]{2,}|\t")
+_EDGE_SPACES = re.compile(r"\n +| +\n")
+_SENTENCE_END = frozenset(".!?。！？…:;\"'”’)]")
 WRAP_WIDTH = 100
 """Lines no longer than this inside one block are taken as hard-wrapped and joined."""
 
 
 def looks_like_markdown(text: str) -> bool:
-    """Whether a text cell is Markdown (links, headings, strong emphasis, escapes)."""
-    return bool(_MD_EVIDENCE.search(text[:200000]))
+    """Whether a text cell is Markdown (links, headings, strong emphasis, escapes) or hard-wrapped."""
+    return bool(_MD_EVIDENCE.search(text[:200000])) or looks_hard_wrapped(text)
+
+
+def looks_hard_wrapped(text: str, *, width: int = WRAP_WIDTH) -> bool:
+    """Whether paragraphs are broken into short lines mid-sentence (as pandoc and e-mail do).
+
+    True when no line is longer than ``width`` and at least half of the lines that are
+    followed by another non-blank line stop without sentence punctuation.
+    """
+    lines = text[:200000].split("\n")
+    if max((len(ln) for ln in lines), default=0) > width:
+        return False
+    pairs = [a.rstrip() for a, b in itertools.pairwise(lines) if a.strip() and b.strip()]
+    if len(pairs) < 3:
+        return False
+    open_ended = sum(1 for a in pairs if a[-1:] not in _SENTENCE_END)
+    return open_ended >= 0.5 * len(pairs)
 
 
 def split_front_matter(text: str) -> tuple[str, dict[str, str], list[str]]:
@@ -191,5 +210,9 @@ def markdown_to_text(md: str) -> str:
         # Long lines are paragraphs of their own, short ones a hard-wrapped paragraph.
         parts = block if len(block) > 1 and max(len(b) for b in block) > WRAP_WIDTH else [" ".join(block)]
         paragraphs.extend(p for p in parts if _ALNUM.search(p))
-    text = _SPACES.sub(" ", _emphasis("\n\n".join(paragraphs)))
-    return _EDGE_SPACES.sub("\n", text).strip()
+    text = _emphasis("\n\n".join(paragraphs))
+    if "  " in text or "\t" in text:
+        text = _SPACES.sub(" ", text)
+    if " \n" in text or "\n " in text:
+        text = _EDGE_SPACES.sub("\n", text)
+    return text.strip()
