@@ -100,6 +100,14 @@ def replicate(docs: Sequence[DocInput], n: int) -> Iterator[DocInput]:
             yield DocInput(f"{base.doc_id}-copy{copy}", f"{base.text}\n\nCopy {copy}.", base.language)
 
 
+def until(docs: Iterator[DocInput], deadline: float | None) -> Iterator[DocInput]:
+    """The documents, stopping at the first one asked for after ``deadline`` (a ``perf_counter`` time)."""
+    for d in docs:
+        if deadline is not None and perf_counter() > deadline:
+            return
+        yield d
+
+
 def words(docs: Sequence[DocInput]) -> int:
     """Whitespace-separated words of the documents."""
     return sum(len(d.text.split()) for d in docs)
@@ -220,7 +228,7 @@ def report_run(records: Sequence[dict], *, work: Path, jobs: int, group_by: str 
 
 
 def large(docs: Sequence[DocInput], n: int, *, work: Path, jobs: int, batch_size: int, progress: bool,
-          on_result=None) -> list[Result]:
+          on_result=None, minutes: float | None = None, window_docs: int = 500) -> list[Result]:
     """Cold, cached and +1% runs and a streaming read over ``n`` replicated documents.
 
     Args:
@@ -231,6 +239,9 @@ def large(docs: Sequence[DocInput], n: int, *, work: Path, jobs: int, batch_size
         batch_size: Documents per spaCy batch.
         progress: Show progress bars.
         on_result: Called with the results so far after each stage (to save partial figures).
+        minutes: Time limit of the cold annotation; when it runs out, the documents annotated
+            so far (whole windows) become the corpus of the later stages.
+        window_docs: Documents read at a time from the stream.
     """
     out: list[Result] = []
     cache = work / "large-cache"
@@ -241,23 +252,27 @@ def large(docs: Sequence[DocInput], n: int, *, work: Path, jobs: int, batch_size
         if on_result:
             on_result(list(out))
 
+    asked = n
+    deadline = perf_counter() + 60 * minutes if minutes else None
+    cold = ensure_annotated(until(replicate(docs, n), deadline), total=n, cache_dir=cache, jobs=jobs,
+                            batch_size=batch_size, nlp=nlp, progress=progress, window_docs=window_docs)
+    n = cold.documents
     n_words = sum(len(d.text.split()) for d in replicate(docs, n))
-    done(Result("replicated documents", f"{n:,}", "docs", note=f"{n_words:,} words"))
-    cold = ensure_annotated(replicate(docs, n), total=n, cache_dir=cache, jobs=jobs, batch_size=batch_size,
-                            nlp=nlp, progress=progress)
+    cut = f" (time limit {minutes:g} min reached; {asked:,} asked)" if n < asked else ""
+    done(Result("replicated documents", f"{n:,}", "docs", note=f"{n_words:,} words{cut}"))
     own, child = peak_rss_mb()
     done(Result(f"cold annotation, {jobs} processes", f"{cold.seconds / 60:.1f}", "min",
-                note=f"{_rate(n_words, cold.seconds)} words/s, {_rate(cold.annotated, cold.seconds)} docs/s, "
+                note=f"{_rate(cold.words, cold.seconds)} words/s, {_rate(cold.annotated, cold.seconds)} docs/s, "
                      f"{cold.parts} parts"))
     done(Result("peak RSS after cold annotation", f"{own:,.0f} / {child:,.0f}", "MB (driver / worker)",
                 "< 4,096"))
     again = ensure_annotated(replicate(docs, n), total=n, cache_dir=cache, jobs=jobs, nlp=nlp,
-                             progress=progress)
+                             progress=progress, window_docs=window_docs)
     done(Result("cached re-run", f"{again.seconds:.1f}", "s",
                 note=f"{_pct(again.seconds, cold.seconds)}% of cold; {again.annotated} annotated"))
     extra = n // 100
     grown = ensure_annotated(replicate(docs, n + extra), total=n + extra, cache_dir=cache, jobs=jobs,
-                             batch_size=batch_size, nlp=nlp, progress=progress)
+                             batch_size=batch_size, nlp=nlp, progress=progress, window_docs=window_docs)
     done(Result("re-run with 1% new documents", f"{grown.seconds:.1f}", "s", "< 5% of cold",
                 note=f"{_pct(grown.seconds, cold.seconds)}% of cold; {grown.annotated:,} annotated"))
     t0 = perf_counter()
@@ -311,8 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: %(default)s)")
     p.add_argument("--large", type=int, default=0, help="replicate the corpus to N documents for memory and "
                    "incremental re-runs (default: off)")
+    p.add_argument("--large-minutes", type=float, default=None, help="time limit of the large cold run; "
+                   "later stages use the documents it finished (default: none)")
     p.add_argument("--jobs", type=int, default=2, help="processes for the multi-process runs (default: 2)")
-    p.add_argument("--batch-size", type=int, default=64, help="documents per spaCy batch (default: 64)")
+    p.add_argument("--batch-size", type=int, default=16, help="documents per spaCy batch; memory grows with "
+                   "it (default: %(default)s)")
     p.add_argument("--repeat", type=int, default=1, help="runs of the baseline and one-process annotation")
     p.add_argument("--no-report", action="store_true", help="skip the report run")
     p.add_argument("--out", type=Path, default=None, help="results file: .md (section replaced) or .csv")
@@ -369,7 +387,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                  title=f"Scale ({args.large:,} replicated documents)")
 
         results = large(to_docs(records), args.large, work=work_root / "large", jobs=args.jobs,
-                        batch_size=args.batch_size, progress=progress, on_result=partial)
+                        batch_size=args.batch_size, progress=progress, on_result=partial,
+                        minutes=args.large_minutes)
         emit(results, section="large", title=f"Scale ({args.large:,} replicated documents)")
         print(to_markdown(results, title="Scale", context=context))
     return status

@@ -547,8 +547,10 @@ def load_corpus(
     if near_duplicate_threshold is not None and len(docs) > 1:
         rejected.extend(mark_near_duplicates(docs, threshold=near_duplicate_threshold))
     warnings = [f"{r.path}: {r.reason}" for r in rejected]
-    for w in warnings:
+    for w in warnings[:20]:
         log.warning(w)
+    if len(warnings) > 20:
+        log.warning("%d more inputs rejected or altered; see Corpus.rejected", len(warnings) - 20)
     log.info("loaded %d documents from %s (%d inputs rejected or altered)", len(docs), root, len(rejected))
     return Corpus(root=folder, documents=docs, rejected=rejected, warnings=warnings)
 

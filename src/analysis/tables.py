@@ -137,6 +137,53 @@ def non_english_segments(docs: pd.DataFrame, *, limit: int = 2000) -> pd.DataFra
     return df
 
 
+SENTENCES_FILE = "sentences.parquet"
+"""Every sentence with its tone, actors and topics, for exploration (queried with DuckDB)."""
+
+def sentence_rows(ann: Annotations, docs: pd.DataFrame, *, tone_df: pd.DataFrame, mentions: pd.DataFrame,
+                  topics_df: pd.DataFrame) -> pd.DataFrame:
+    """One row per sentence: source, text, tone, the actors it mentions and the topics it touches."""
+    s = ann.sentences[["doc_id", "sentence_index", "text"]].merge(docs[["doc_id", "group"]], on="doc_id")
+    s = s.merge(tone_df[["doc_id", "sentence_index", "compound"]], on=["doc_id", "sentence_index"], how="left")
+    actors = (mentions.drop_duplicates(["doc_id", "sentence_index", "actor"])
+              .groupby(["doc_id", "sentence_index"])["actor"].agg(lambda a: ";".join(sorted(a))).rename("actors"))
+    labels = (topics_df[topics_df["kind"] == "aspect"].groupby(["doc_id", "sentence_index"])["label"]
+              .agg(lambda a: ";".join(a)).rename("topics"))
+    s = s.join(actors, on=["doc_id", "sentence_index"]).join(labels, on=["doc_id", "sentence_index"])
+    s = s.rename(columns={"group": "source"})
+    s[["actors", "topics"]] = s[["actors", "topics"]].fillna("")
+    return s[["doc_id", "source", "sentence_index", "text", "compound", "actors", "topics"]]
+
+
+class SentenceWriter:
+    """Append sentence rows chunk by chunk to one Parquet file (written atomically on close)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.part")
+        self.writer = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        schema = pa.schema([("doc_id", pa.string()), ("source", pa.string()), ("sentence_index", pa.int32()),
+                            ("text", pa.string()), ("compound", pa.float64()), ("actors", pa.string()),
+                            ("topics", pa.string())])
+        table = pa.Table.from_pandas(df, schema=schema, preserve_index=False)
+        if self.writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.writer = pq.ParquetWriter(self.tmp, schema)
+        self.writer.write_table(table)
+
+    def close(self) -> None:
+        if self.writer is None:
+            self.write(pd.DataFrame(columns=["doc_id", "source", "sentence_index", "text", "compound", "actors",
+                                             "topics"]))
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+
 CHUNK_DOCS = 1000
 """Documents annotated and analysed together; bounds the memory of the analysis stage."""
 
@@ -206,6 +253,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     annotated = cached = n_term_docs = 0
     model = ""
     inputs = {d.doc_id: DocInput(d.doc_id, d.text, d.language) for d in corpus.documents}
+    sentence_writer = SentenceWriter(out_dir / SENTENCES_FILE)
     ids = list(docs["doc_id"])
     for start in range(0, len(ids), chunk_docs):
         chunk_ids = ids[start:start + chunk_docs]
@@ -231,8 +279,12 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         parts["tone"].append(tone.tone_table(st, mentions))
         timings["tone"] += perf_counter() - t0
         t0 = perf_counter()
-        parts["topics"].append(topics.topic_table(ann, cd))
+        stp = topics.sentence_topics(ann, cd)
+        parts["topics"].append(topics.topic_table(ann, cd, sentence_topics_df=stp))
         timings["topics"] += perf_counter() - t0
+        t0 = perf_counter()
+        sentence_writer.write(sentence_rows(ann, cd, tone_df=st, mentions=mentions, topics_df=stp))
+        timings["sentences"] += perf_counter() - t0
         t0 = perf_counter()
         c, f = claims.claims_and_figures(cd, ann)
         parts["claims"].append(c)
@@ -248,6 +300,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         timings["terms"] += perf_counter() - t0
         del ann
 
+    sentence_writer.close()
     t0 = perf_counter()
     cat = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in parts.items()}
     mentions_all = cat.pop("mentions")
@@ -317,6 +370,10 @@ class RunTables:
             self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""],
                                             dtype={"doc_id": str, "published": str, "source": str})
         return self._cache[name]
+
+    def path(self, name: str) -> Path:
+        """Path of a file of the run's data folder (e.g. ``sentences.parquet``)."""
+        return self.data_dir / name
 
     def names(self) -> list[str]:
         """Names of the tables in this run."""

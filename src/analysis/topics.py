@@ -262,13 +262,16 @@ def sentence_topics(ann: Annotations, docs: pd.DataFrame, *,
 
 
 def topic_table(ann: Annotations, docs: pd.DataFrame, *,
-                lexicons: Iterable[Lexicon] | None = None) -> pd.DataFrame:
+                lexicons: Iterable[Lexicon] | None = None,
+                sentence_topics_df: pd.DataFrame | None = None) -> pd.DataFrame:
     """Share of each English document's sentences that carry each aspect and frame label.
 
     Args:
         ann: Annotations of the documents.
         docs: The documents frame (``doc_id``, ``language``).
         lexicons: Lexicons to apply (default: the packaged aspect and frame lexicons).
+        sentence_topics_df: Output of :func:`sentence_topics` for the same documents and lexicons,
+            when already computed (it is then not recomputed).
 
     Returns:
         Columns ``doc_id, kind, label, share, sentences``: one row per document × label (zeros
@@ -279,7 +282,7 @@ def topic_table(ann: Annotations, docs: pd.DataFrame, *,
     keep = english_doc_ids(docs)
     sents = ann.sentences[ann.sentences["doc_id"].astype(str).isin(keep)]
     totals = sents.groupby(sents["doc_id"].astype(str)).size()
-    per = sentence_topics(ann, docs, lexicons=lexicons)
+    per = sentence_topics_df if sentence_topics_df is not None else sentence_topics(ann, docs, lexicons=lexicons)
     counts = per.groupby(["doc_id", "kind", "label"]).size()
     rows = []
     for doc_id in sorted(totals.index):

@@ -13,11 +13,13 @@ log = logging.getLogger(__name__)
 
 MAX_FRONT_MATTER_CHARS = 65536
 
-_COMMENT = re.compile(r"<!--.*?-->|<figure\b.*?</figure>|<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
+_COMMENT = re.compile(r"<!--.*?-->|<figcaption\b.*?</figcaption>|<(script|style)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
 _IMAGE = re.compile(r"!\[(?:[^\[\]]|\[[^\[\]]*\])*\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)(?:\{[^}]*\})?")
 _LINK = re.compile(
     r"\[(?P<text>(?:[^\[\]]|\[[^\[\]]*\])*)\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)(?:\{[^}\n]*\})?"
 )
+_LINK_UNBALANCED = re.compile(r"\[(?P<text>[^\[\]]*)\]\((?:https?|mailto|ftp):[^\s)]*(?:\)(?=\S)[^\s)]*)*\)?")
+"""A link whose target has unbalanced parentheses: the target runs to the next space."""
 _REF_LINK = re.compile(r"\[(?P<text>[^\[\]]+)\]\[[^\[\]]*\]")
 _REF_DEF = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:\s+\S+.*$")
 _SPAN = re.compile(r"\[(?P<text>[^\[\]]+)\]\{[^}\n]*\}")
@@ -119,6 +121,7 @@ def _inline(text: str) -> str:
         for _ in range(2):  # links inside spans or emphasis inside links
             text = _LINK.sub(r"\g<text>", text)
             text = _SPAN.sub(r"\g<text>", text)
+        text = _LINK_UNBALANCED.sub(r"\g<text>", text)
     if "][" in text or "]:" in text:
         text = _REF_LINK.sub(r"\g<text>", text)
         text = _REF_DEF.sub("", text)
