@@ -217,3 +217,16 @@ def test_pdfs_have_pages_cjk_text_and_the_date(report_run):
         assert len(PdfReader(str(pdf)).pages) >= 1
         assert REPORT_DATE in _pdftotext(pdf)
     assert "石破茂" in _pdftotext(d / "profile-toutiao.pdf")
+
+
+@pytest.mark.slow
+def test_without_a_browser_html_is_still_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(report.render, "find_browser", lambda: None)
+    messages: list[str] = []
+    run = report.run_report(report.RunParams(out=tmp_path, date="2025-01-03", formats=("html", "pdf"), jobs=2,
+                                             quiet=True, cache_dir=tmp_path / "cache", max_profiles=1),
+                            emit=messages.append)
+    d = tmp_path / "2025-01-03"
+    assert (d / "coverage.html").is_file() and not list(d.glob("*.pdf"))
+    assert run["browser"] is None
+    assert any("apt-get install chromium" in m for m in messages)

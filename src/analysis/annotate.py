@@ -47,6 +47,9 @@ ENGLISH_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer", "ner
 
 ROUTE_ENGLISH = "en"
 ROUTE_OTHER = "xx"
+CJK_PUNCT = r"[。！？…，；：、]"
+MULTILINGUAL_VERSION = "1.0.0"
+"""Version of the multilingual tokenizer rules; part of its cache key, so bump it when they change."""
 STORE_LAYOUT = "2"
 """Bumped when the layout of the store changes, so older caches are ignored, not misread."""
 
@@ -170,9 +173,15 @@ def load_model(name: str | None = None):
 def load_multilingual():
     """A language-neutral tokenizer with a rule-based sentence splitter."""
     import spacy
+    from spacy.util import compile_infix_regex, compile_suffix_regex
 
     nlp = spacy.blank("xx")
+    # Split CJK punctuation off runs of characters written without spaces, so sentences end there.
+    nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, CJK_PUNCT]).finditer
+    nlp.tokenizer.suffix_search = compile_suffix_regex([*nlp.Defaults.suffixes, CJK_PUNCT]).search
     nlp.add_pipe("sentencizer", config={"punct_chars": [".", "!", "?", "。", "！", "？", "…"]})
+    nlp.meta["name"] = "multilingual"
+    nlp.meta["version"] = MULTILINGUAL_VERSION
     return nlp
 
 
@@ -233,8 +242,12 @@ def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
     n = len(doc)
     sent_of = np.zeros(n, dtype=np.int32)
     s = cols["sentences"]
-    for si, sent in enumerate(doc.sents):
+    si = -1
+    for sent in doc.sents:
         text = sent.text.rstrip()
+        if not text:  # whitespace only: its tokens are dropped below, so it is no sentence
+            continue
+        si += 1
         s["key"].append(key)
         s["sentence_index"].append(si)
         s["start"].append(sent.start_char)

@@ -1,0 +1,83 @@
+"""The table stage: required columns, deterministic CSVs, grouping, safe exports."""
+
+from __future__ import annotations
+
+import filecmp
+
+import pandas as pd
+import pytest
+
+from analysis import tables
+
+REQUIRED = {
+    "documents": ["doc_id", "source", "published", "language", "words", "path", "text"],
+    "actors": ["doc_id", "actor", "actor_type", "mentions"],
+    "quotes": ["doc_id", "speaker", "speaker_type", "quote", "is_fragment", "sentence_index"],
+    "tone": ["doc_id", "target", "sentences", "mean", "ci_low", "ci_high"],
+    "topics": ["doc_id", "kind", "label", "share", "sentences"],
+    "terms": ["source", "term", "count", "zscore"],
+    "claims": ["doc_id", "imposer", "target", "rate_pct", "from_rate_pct", "scope", "effective", "sentence_index",
+               "sentence"],
+    "events": ["doc_id", "date", "precision", "sentence_index", "sentence"],
+    "conflicts": ["kind", "description", "doc_ids", "values"],
+    "rejected": ["path", "reason"],
+}
+
+
+@pytest.mark.parametrize("name,columns", sorted(REQUIRED.items()))
+def test_tables_have_their_columns(seed_tables, name, columns):
+    df = pd.read_csv(seed_tables / f"{name}.csv", nrows=5)
+    assert list(df.columns[:len(columns)]) == columns
+
+
+def test_seed_tables_carry_the_expected_findings(seed_tables):
+    t = tables.load_tables(seed_tables)
+    assert len(t.documents) == 5
+    assert (t.actors.groupby("doc_id").size() >= 5).all()
+    assert "Zhu Feng" in set(t.quotes["speaker"])
+    kinds = set(t.conflicts["kind"])
+    assert {"date", "unit"} <= kinds
+    assert ((t.claims["rate_pct"] == 30) & (t.claims["from_rate_pct"] == 145)).sum() == 2
+    assert set(t.similarity["source_a"]) == set(t.documents["source"])
+
+
+def test_csvs_are_byte_identical_across_runs(seed_corpus, seed_tables, tmp_path):
+    again = tmp_path / "again"
+    tables.build_tables(seed_corpus, again, cache_dir=tmp_path / "cache")
+    names = sorted(p.name for p in seed_tables.glob("*.csv"))
+    assert names == sorted(p.name for p in again.glob("*.csv"))
+    match, mismatch, errors = filecmp.cmpfiles(seed_tables, again, names, shallow=False)
+    assert mismatch == [] and errors == []
+
+
+def test_group_by_another_column(seed_corpus, tmp_path):
+    built = tables.build_tables(seed_corpus, tmp_path, group_by="country", cache_dir=tmp_path / "cache")
+    groups = set(built.tables["documents"]["group"])
+    assert groups == {"CN", "US", "(none)"}
+    assert set(built.tables["sources"]["source"]) == groups
+    assert set(built.tables["source_tone"]["source"]) <= groups
+
+
+def test_unknown_group_column_is_a_clear_error(seed_corpus, tmp_path):
+    with pytest.raises(KeyError, match="no_such_column"):
+        tables.build_tables(seed_corpus, tmp_path, group_by="no_such_column")
+
+
+def test_formula_cells_are_neutralised(tmp_path):
+    df = pd.DataFrame({"a": ["=HYPERLINK(\"http://x\")", "+1", "plain", "@SUM(A1)"], "n": [-1, 2, 3, 4]})
+    tables.write_csv(df, tmp_path / "x.csv")
+    back = pd.read_csv(tmp_path / "x.csv")
+    assert list(back["a"]) == ["'=HYPERLINK(\"http://x\")", "'+1", "plain", "'@SUM(A1)"]
+    assert list(back["n"]) == [-1, 2, 3, 4]
+
+
+def test_load_tables_names_a_missing_run(tmp_path):
+    with pytest.raises(FileNotFoundError, match="documents.csv"):
+        tables.load_tables(tmp_path)
+
+
+def test_sentence_table_for_exploration(seed_tables):
+    s = pd.read_parquet(seed_tables / "sentences.parquet")
+    assert list(s.columns) == ["doc_id", "source", "sentence_index", "text", "compound", "actors", "topics"]
+    assert s.groupby("doc_id").size().min() >= 10
+    assert s["actors"].str.contains("China").sum() > 10
