@@ -46,7 +46,7 @@ def test_csvs_are_byte_identical_across_runs(seed_corpus, seed_tables, tmp_path)
     tables.build_tables(seed_corpus, again, cache_dir=tmp_path / "cache")
     names = sorted(p.name for p in seed_tables.glob("*.csv"))
     assert names == sorted(p.name for p in again.glob("*.csv"))
-    match, mismatch, errors = filecmp.cmpfiles(seed_tables, again, names, shallow=False)
+    _match, mismatch, errors = filecmp.cmpfiles(seed_tables, again, names, shallow=False)
     assert mismatch == [] and errors == []
 
 
@@ -72,7 +72,7 @@ def test_formula_cells_are_neutralised(tmp_path):
 
 
 def test_load_tables_names_a_missing_run(tmp_path):
-    with pytest.raises(FileNotFoundError, match="documents.csv"):
+    with pytest.raises(FileNotFoundError, match=r"documents\.csv"):
         tables.load_tables(tmp_path)
 
 

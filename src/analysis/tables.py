@@ -22,7 +22,7 @@ from time import perf_counter
 import pandas as pd
 
 from analysis import config
-from analysis.annotate import DocInput, annotate, is_english
+from analysis.annotate import Annotations, DocInput, annotate, is_english
 from analysis.corpus import Corpus, load_corpus
 
 log = logging.getLogger(__name__)
