@@ -194,10 +194,10 @@ def test_offsets_are_consistent_with_text(annotated, docs):
 
 
 def test_tokens_and_entities_lie_in_their_sentence(annotated):
-    bounds = annotated.sentences.set_index(["doc_id", "sentence_index"])[["start", "end"]]
+    bounds = annotated.sentences[["doc_id", "sentence_index", "start", "end"]].rename(
+        columns={"start": "start_s", "end": "end_s"})
     for table in ("tokens", "entities"):
-        df = getattr(annotated, table).merge(bounds.reset_index(), on=["doc_id", "sentence_index"],
-                                             suffixes=("", "_s"), how="left")
+        df = getattr(annotated, table).merge(bounds, on=["doc_id", "sentence_index"], how="left")
         assert df.start_s.notna().all(), table
         assert (df.start >= df.start_s).all() and (df.start < df.end_s).all(), table
 

@@ -21,6 +21,7 @@ entities), and English-only analyses skip them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -548,7 +549,9 @@ def _ensure(docs: Iterable[DocInput], *, pipes: _Pipelines, jobs: int = 1, batch
     if total is None and isinstance(docs, Sequence):
         total = len(docs)
     bar = _progress(total, progress, "annotate")
-    client, cluster = _dask_client(dask, jobs) if dask else (None, None)
+    if dask and dask != "local":
+        _check_address(dask)
+    client = cluster = None  # started on the first window with something to annotate
     try:
         for window in _windows(docs, window_docs):
             todo: list[tuple[str, DocInput]] = []
@@ -565,6 +568,8 @@ def _ensure(docs: Iterable[DocInput], *, pipes: _Pipelines, jobs: int = 1, batch
             bar.update(len(window) - len(todo))
             if not todo:
                 continue
+            if dask and client is None:
+                client, cluster = _dask_client(dask, jobs)
             if client is not None:
                 _annotate_dask(todo, client=client, pipes=pipes, stats=stats, part_docs=part_docs,
                                batch_size=batch_size, bar=bar)
@@ -624,9 +629,13 @@ def _dask_client(address: str, jobs: int):
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, host="127.0.0.1",
                                dashboard_address=None)
         return Client(cluster), cluster
+    _check_address(address)
+    return Client(address), None
+
+
+def _check_address(address: str) -> None:
     if not address.startswith(("tcp://", "tls://", "ucx://", "ws://", "wss://", "inproc://")):
         raise ValueError(f"not a Dask scheduler address: {address!r} (expected tcp://HOST:PORT or 'local')")
-    return Client(address), None
 
 
 @lru_cache(maxsize=4)
@@ -637,7 +646,8 @@ def _worker_pipeline(model: str, route: str):
     else:
         nlp = load_model()
         if model_key(nlp) != model:
-            nlp = load_model(model.split("-", 1)[0])
+            with contextlib.suppress(RuntimeError):  # a missing model is reported below
+                nlp = load_model(model.split("-", 1)[0])
     if model_key(nlp) != model:
         raise RuntimeError(f"worker has {model_key(nlp)!r}, the driver {model!r}: install the same model")
     return nlp

@@ -281,7 +281,7 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     try:
         t0 = time.perf_counter()
-        corpus = load_corpus(params.corpus)
+        corpus = load_corpus(params.corpus, keep_columns=(params.group_by,))
         timings["load"] = time.perf_counter() - t0
         if not corpus.documents:
             raise RunFailed(f"{params.corpus}: no usable document; see the reasons above")
