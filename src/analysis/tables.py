@@ -361,15 +361,24 @@ class RunTables:
             raise AttributeError(name)
         return self.get(name)
 
-    def get(self, name: str) -> pd.DataFrame:
-        """One table by name (``documents``, ``sources``, ...)."""
-        if name not in self._cache:
+    def get(self, name: str, *, with_text: bool = False) -> pd.DataFrame:
+        """One table by name (``documents``, ``sources``, ...).
+
+        ``documents`` is read without its ``text`` column unless ``with_text`` is set: the
+        reports chart aggregates, and full texts of a large corpus need not sit in memory.
+        """
+        key = f"{name}+text" if with_text else name
+        if key not in self._cache:
             path = self.data_dir / f"{name}.csv"
             if not path.is_file():
                 raise FileNotFoundError(f"{path}: table {name!r} was not built for this run")
-            self._cache[name] = pd.read_csv(path, keep_default_na=False, na_values=[""],
-                                            dtype={"doc_id": str, "published": str, "source": str})
-        return self._cache[name]
+            usecols = None
+            if name == "documents" and not with_text:
+                header = pd.read_csv(path, nrows=0).columns
+                usecols = [c for c in header if c != "text"]
+            self._cache[key] = pd.read_csv(path, keep_default_na=False, na_values=[""], usecols=usecols,
+                                           dtype={"doc_id": str, "published": str, "source": str, "group": str})
+        return self._cache[key]
 
     def path(self, name: str) -> Path:
         """Path of a file of the run's data folder (e.g. ``sentences.parquet``)."""

@@ -24,7 +24,8 @@ def _short(text: str, n: int = SENTENCE_CHARS) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def timeline_data(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int = MAX_SOURCES) -> pd.DataFrame:
+def timeline_data(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int = MAX_SOURCES,
+                  max_rows: int = 2000) -> pd.DataFrame:
     """Events per source and date, ready to chart.
 
     Args:
@@ -54,6 +55,10 @@ def timeline_data(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int 
     top = g.groupby("source")["date"].nunique().sort_values(ascending=False).head(max_sources).index
     g = g[g["source"].isin(top)].copy()
     g["day"] = pd.to_datetime(g["date"].where(g["precision"] == "day", g["date"] + "-01"), errors="coerce")
+    if len(g) > max_rows:
+        # Keep the dates most sources mention (then the most mentioned), so the chart stays small.
+        g = g.sort_values(["n_sources", "mentions", "date", "source"], ascending=[False, False, True, True],
+                          kind="stable").head(max_rows).sort_values(["source", "date"], kind="stable")
     g["sentence"] = g["sentence"].map(_short)
     return g.dropna(subset=["day"])[cols].reset_index(drop=True)
 
@@ -95,8 +100,8 @@ def timeline_chart(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int
     )
 
 
-def claims_data(claims: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
-    """Tariff claims per measure, rate and source, ready to chart.
+def claims_data(claims: pd.DataFrame, docs: pd.DataFrame, *, max_measures: int = 30) -> pd.DataFrame:
+    """Tariff claims per measure, rate and source, ready to chart (the most-stated measures only).
 
     Returns:
         DataFrame ``measure, source, rate_pct, change, mentions, effective, sentence``.
@@ -119,8 +124,10 @@ def claims_data(claims: pd.DataFrame, docs: pd.DataFrame) -> pd.DataFrame:
     g = (c.groupby(["measure", "source", "rate_pct", "change"], sort=True)
          .agg(mentions=("sentence", "size"), effective=("effective", "first"), sentence=("sentence", "first"))
          .reset_index())
+    top = g.groupby("measure")["mentions"].sum().sort_values(ascending=False, kind="stable").head(max_measures)
+    g = g[g["measure"].isin(top.index)].copy()
     g["sentence"] = g["sentence"].map(_short)
-    return g[cols]
+    return g[cols].reset_index(drop=True)
 
 
 def claims_table_chart(claims: pd.DataFrame, docs: pd.DataFrame) -> alt.Chart:
