@@ -42,8 +42,8 @@ lab: setup ## open JupyterLab on notebooks/ with this environment's kernel
 lint: setup ## check the code with ruff
 	$(VENV)/bin/ruff check src tests
 
-bench: setup ## benchmark annotation and reporting (DOCS=N documents)
-	$(PY) -m analysis.bench $(if $(DOCS),--docs $(DOCS),)
+bench: setup ## benchmark annotation and reporting (DOCS=N slice, LARGE=N replicated documents)
+	$(PY) -m analysis.bench $(if $(DOCS),--docs $(DOCS),) $(if $(LARGE),--large $(LARGE),) --out docs/benchmarks.md
 
 clean: ## remove caches and built reports (never touches data/raw)
 	rm -rf data/interim reports/20* reports/.failed .pytest_cache .ruff_cache

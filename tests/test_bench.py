@@ -35,7 +35,7 @@ def write_corpus(path: Path, n: int) -> Path:
 THROUGHPUT_ROWS = [
     "cores", "documents in slice", "plain nlp.pipe", "annotate, 1 process, cold", "annotate / plain nlp.pipe",
     "annotate, 2 processes, cold", "speed-up 1 → 2 processes", "cached re-run (annotate + read back)",
-    "re-run with 1% new documents", "report run", "peak RSS",
+    "re-run with 1% new documents", "peak RSS after annotation", "report run", "peak RSS at the end",
 ]
 LARGE_ROWS = [
     "replicated documents", "cold annotation, 2 processes", "peak RSS after cold annotation", "cached re-run",
@@ -144,3 +144,32 @@ def test_read_jsonl_skips_blank_texts_and_refuses_non_objects(tmp_path):
     bad.write_text('{"id": "a", "text": "x"}\n[1, 2]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="not a JSON object"):
         bench.read_jsonl(bad)
+
+
+def test_report_run_calls_the_report_command_on_the_slice(tmp_path, monkeypatch):
+    import subprocess
+
+    seen = {}
+
+    def fake_run(cmd, **kwargs):
+        seen["cmd"] = cmd
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(bench.subprocess, "run", fake_run)
+    records = bench.read_jsonl(write_corpus(tmp_path / "c.jsonl", 6))
+    rows = bench.report_run(records, work=tmp_path / "not-yet" / "report", jobs=1)
+    cmd = seen["cmd"]
+    assert cmd[1:4] == ["-m", "analysis", "report"]
+    assert cmd[cmd.index("--group-by") + 1] == "category" and cmd[cmd.index("--formats") + 1] == "html"
+    assert Path(cmd[cmd.index("--corpus") + 1]).read_text(encoding="utf-8").count("\n") == 6
+    assert rows[0].metric == "report run (html, annotation cached)"
+    assert "6 documents, 3 groups by category" in rows[0].note
+
+
+def test_report_run_reports_a_failure(tmp_path, monkeypatch):
+    import subprocess
+
+    monkeypatch.setattr(bench.subprocess, "run",
+                        lambda cmd, **kw: subprocess.CompletedProcess(cmd, 3, "", "boom: it broke\n"))
+    rows = bench.report_run(bench.read_jsonl(write_corpus(tmp_path / "c.jsonl", 2)), work=tmp_path, jobs=1)
+    assert rows[0].value == "failed" and "exit 3: boom: it broke" in rows[0].note

@@ -27,6 +27,7 @@ from tests.conftest import REPORT_DATE
     ({"jobs": 0}, "--jobs"),
     ({"corpus": Path("/nonexistent/corpus")}, "--corpus"),
     ({"group_by": "source; rm -rf"}, "--group-by"),
+    ({"dask": "http://example.org"}, "--dask"),
 ])
 def test_invalid_parameters_are_rejected_before_any_kernel(change, message, tmp_path):
     params = report.RunParams(out=tmp_path / "out", **change)

@@ -81,3 +81,13 @@ def test_sentence_table_for_exploration(seed_tables):
     assert list(s.columns) == ["doc_id", "source", "sentence_index", "text", "compound", "actors", "topics"]
     assert s.groupby("doc_id").size().min() >= 10
     assert s["actors"].str.contains("China").sum() > 10
+
+
+@pytest.mark.slow
+def test_dask_local_cluster_gives_identical_csvs(seed_corpus, seed_tables, tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask"
+    tables.build_tables(seed_corpus, out, cache_dir=tmp_path / "cache", jobs=2, dask="local")
+    names = sorted(p.name for p in seed_tables.glob("*.csv"))
+    _match, mismatch, errors = filecmp.cmpfiles(seed_tables, out, names, shallow=False)
+    assert mismatch == [] and errors == []

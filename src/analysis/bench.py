@@ -201,6 +201,7 @@ def report_run(records: Sequence[dict], *, work: Path, jobs: int, group_by: str 
     """
     from analysis.corpus import load_corpus
 
+    work.mkdir(parents=True, exist_ok=True)
     path = work / "slice.jsonl"
     with path.open("w", encoding="utf-8") as fh:
         for rec in records:
@@ -373,12 +374,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         results = [Result("cores", cores())]
         results += throughput(to_docs(picked), to_docs(rest), work=work_root / "throughput", jobs=args.jobs,
                               batch_size=args.batch_size, progress=progress, repeat=args.repeat)
+        own, child = peak_rss_mb()
+        results.append(Result("peak RSS after annotation", f"{own:,.0f} / {child:,.0f}", "MB (driver / worker)",
+                              note="driver: baseline and 1-process runs are in-process"))
+        emit([*results, Result("status", "running the report")], section="throughput",
+             title=f"Throughput ({len(picked):,} documents)")
         if not args.no_report:
             results += report_run(picked, work=work_root / "report", jobs=args.jobs)
         else:
             results.append(Result("report run", "skipped", note="--no-report"))
         own, child = peak_rss_mb()
-        results.append(Result("peak RSS", f"{own:,.0f} / {child:,.0f}", "MB (driver / worker)"))
+        results.append(Result("peak RSS at the end", f"{own:,.0f} / {child:,.0f}", "MB (driver / child)",
+                              note="child: the largest of the workers and the report process"))
         emit(results, section="throughput", title=f"Throughput ({len(picked):,} documents)")
         print(to_markdown(results, title="Throughput", context=context))
     if args.large:

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
                      "parallel (default: %(default)s)")
     rep.add_argument("--group-by", default="source", help="metadata column the sources are grouped by, "
                      "e.g. source, country, category (default: %(default)s)")
+    rep.add_argument("--dask", default=None, metavar="ADDRESS",
+                     help="annotate on a Dask cluster: a scheduler address (tcp://HOST:PORT) or 'local' to start "
+                     "a LocalCluster with --jobs workers (default: local processes)")
     rep.add_argument("--strict", action="store_true", help="exit with status 3 when any input was rejected")
     rep.add_argument("--quiet", action="store_true", help="no progress lines or bars")
     rep.add_argument("--cache-dir", type=Path, default=None,
@@ -69,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     params = report.RunParams(
         corpus=args.corpus, out=args.out, date=args.date, formats=tuple(args.formats.split(",")),
         jobs=args.jobs, group_by=args.group_by, strict=args.strict, quiet=args.quiet,
-        cache_dir=args.cache_dir, max_profiles=args.max_profiles,
+        cache_dir=args.cache_dir, max_profiles=args.max_profiles, dask=args.dask,
     )
     try:
         run = report.run_report(params)

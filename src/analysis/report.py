@@ -108,6 +108,8 @@ def validate_params(p: RunParams) -> RunParams:
     with contextlib.suppress(ValueError):
         p.corpus.resolve().relative_to(p.out.resolve())
         raise ParameterError(f"--out {p.out}: must not contain the corpus")
+    if p.dask is not None and p.dask != "local" and not re.match(r"^(tcp|tls|ucx|inproc)://[^\s/]+$", p.dask):
+        raise ParameterError(f"--dask {p.dask!r}: expected 'local' or a scheduler address such as tcp://host:8786")
     if not re.match(r"^[A-Za-z_][\w.-]*$", p.group_by or ""):
         raise ParameterError(f"--group-by {p.group_by!r}: expected a metadata column name")
     for name in ("coverage", "facts", "source_profile", "index"):
@@ -292,7 +294,7 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
                 emit(f"  rejected {r.path}: {r.reason}")
         t0 = time.perf_counter()
         built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
-                                    cache_dir=params.cache_dir, progress=not params.quiet)
+                                    cache_dir=params.cache_dir, progress=not params.quiet, dask=params.dask)
         timings["tables"] = time.perf_counter() - t0
         for k, v in built.timings.items():
             timings[f"tables.{k}"] = v

@@ -22,7 +22,7 @@ from time import perf_counter
 import pandas as pd
 
 from analysis import config
-from analysis.annotate import Annotations, DocInput, annotate, is_english
+from analysis.annotate import Annotations, DocInput, annotate_iter, ensure_annotated, is_english
 from analysis.corpus import Corpus, load_corpus
 
 log = logging.getLogger(__name__)
@@ -250,19 +250,21 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "actors", "mentions", "quotes", "sentence_tone", "tone", "topics", "claims", "other_figures", "events")}
     group_terms: Counter = Counter()
     doc_freq: Counter = Counter()
-    annotated = cached = n_term_docs = 0
-    model = ""
+    n_term_docs = 0
     inputs = {d.doc_id: DocInput(d.doc_id, d.text, d.language) for d in corpus.documents}
     sentence_writer = SentenceWriter(out_dir / SENTENCES_FILE)
     ids = list(docs["doc_id"])
+    ordered = [inputs[i] for i in ids]
+    t0 = perf_counter()
+    stats = ensure_annotated(ordered, cache_dir=cache_dir, jobs=jobs, progress=progress, dask=dask)
+    timings["annotate"] = perf_counter() - t0
+    annotated, cached, model = stats.annotated, stats.cached, stats.model
+    chunks = annotate_iter(ordered, chunk_docs=chunk_docs, cache_dir=cache_dir, jobs=jobs, progress=False)
     for start in range(0, len(ids), chunk_docs):
-        chunk_ids = ids[start:start + chunk_docs]
         cd = gdocs.iloc[start:start + chunk_docs]
         t0 = perf_counter()
-        ann = annotate([inputs[i] for i in chunk_ids], cache_dir=cache_dir, jobs=jobs,
-                       progress=progress, **({"dask": dask} if dask else {}))
-        timings["annotate"] += perf_counter() - t0
-        annotated, cached, model = annotated + ann.annotated, cached + ann.cached, ann.model
+        ann = next(chunks)
+        timings["read"] += perf_counter() - t0
 
         t0 = perf_counter()
         mentions = actors.actor_mentions(cd, ann)
