@@ -8,7 +8,7 @@ Example::
     t = tables.load_tables()
     kwic(t, "rare earth", by="source")
     sentences_about(t, actor="Japan", topic="autos")
-    source_explorer(t)            # click a source to see its quotes
+    source_explorer(t)            # click a source to see its quotes and sentences
 """
 
 from __future__ import annotations
@@ -117,35 +117,62 @@ def quotes_by(t, *, speaker: str | None = None, speaker_type: str | None = None,
         columns={"source_group": "source"}).reset_index(drop=True)
 
 
-def source_explorer(t, *, per_source: int = 40, wrap: int = 110) -> alt.VConcatChart:
-    """Click a source to list its quotes: an interactive Altair selection.
-
-    The bar chart counts direct quotes per source; clicking a bar filters the list
-    below to that source's quotes (click the background to show all).
-    """
+def _explorer_rows(t, *, per_source: int, wrap: int) -> pd.DataFrame:
+    """Quotes and the most strongly toned sentences of each source, as lines for the explorer."""
     q = t.quotes.merge(t.documents[["doc_id", "group"]], on="doc_id")
     q = q.assign(source=q["group"]).sort_values(["source", "doc_id", "sentence_index"], kind="stable")
-    q = q.groupby("source", sort=True).head(per_source).copy()
-    q["line"] = (q["speaker"].fillna("?") + ": “" + q["quote"].str.slice(0, wrap) + "”")
-    q["row"] = q.groupby("source").cumcount()
+    q = q.groupby("source", sort=True).head(per_source)
+    quotes = pd.DataFrame({"source": q["source"], "kind": "quote",
+                           "line": q["speaker"].fillna("?") + ": “" + q["quote"].str.slice(0, wrap) + "”",
+                           "detail": q["speaker_type"]})
+    s = _query(t, f"""
+        SELECT source, text, compound, actors FROM (
+            SELECT *, row_number() OVER (PARTITION BY source ORDER BY abs(compound) DESC, doc_id,
+                                         sentence_index) AS r
+            FROM {_sentences_sql(t)} WHERE actors <> '' AND compound IS NOT NULL)
+        WHERE r <= {int(per_source)} ORDER BY source, r""")
+    sentences = pd.DataFrame({"source": s["source"], "kind": "sentence",
+                              "line": s["text"].str.slice(0, wrap) + (s["text"].str.len() > wrap).map({True: "…",
+                                                                                                     False: ""}),
+                              "detail": "tone " + s["compound"].map("{:+.2f}".format) + "; " + s["actors"]})
+    rows = pd.concat([quotes, sentences], ignore_index=True)
+    rows["row"] = rows.groupby(["source", "kind"]).cumcount()
+    return rows
+
+
+def source_explorer(t, *, per_source: int = 25, wrap: int = 110) -> alt.VConcatChart:
+    """Click a source to list its quotes and sentences: an interactive Altair selection.
+
+    The bar chart counts direct quotes per source; clicking a bar filters the lists below
+    to that source's quotes and to its most strongly toned sentences that mention an actor
+    (click the background to show every source).
+    """
+    rows = _explorer_rows(t, per_source=per_source, wrap=wrap)
     counts = t.quotes.merge(t.documents[["doc_id", "group"]], on="doc_id").groupby("group").size()
     bars_df = counts.rename("quotes").rename_axis("source").reset_index()
     pick = alt.selection_point(fields=["source"], empty=True)
-    bars = alt.Chart(bars_df, title=titled("Quotes per source", "Click a bar to list that source's quotes below.")
-                     ).mark_bar().encode(
+    bars = alt.Chart(bars_df, title=titled("Quotes per source", "Click a bar to list that source's quotes and "
+                                           "sentences below.")).mark_bar().encode(
         x=alt.X("quotes:Q", title="Direct quotes"),
         y=alt.Y("source:N", title="Source", sort="-x"),
         color=alt.condition(pick, alt.Color("source:N", legend=None), alt.value("#ccc")),
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("quotes:Q", title="Quotes")],
     ).add_params(pick).properties(width=WIDTH)
-    lines = alt.Chart(q[["source", "row", "line", "speaker_type"]]).mark_text(align="left", dx=4).encode(
-        y=alt.Y("row:O", axis=None),
-        text="line:N",
-        color=alt.Color("source:N", legend=None),
-        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("speaker_type:N", title="Speaker type"),
-                 alt.Tooltip("line:N", title="Quote")],
-    ).transform_filter(pick).transform_window(
-        rank="row_number()", sort=[alt.SortField("source"), alt.SortField("row")],
-    ).transform_filter(alt.datum.rank <= per_source).encode(y=alt.Y("rank:O", axis=None)).properties(
-        width=WIDTH, height=alt.Step(14), title=titled("Quotes", "The selected source's direct quotes, speaker first."))
-    return alt.vconcat(bars, lines)
+
+    def listing(kind: str, title: str, subtitle: str) -> alt.Chart:
+        return alt.Chart(rows[rows["kind"] == kind]).mark_text(align="left", dx=4).encode(
+            text="line:N",
+            color=alt.Color("source:N", legend=None),
+            tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("detail:N", title="Detail"),
+                     alt.Tooltip("line:N", title="Text")],
+        ).transform_filter(pick).transform_window(
+            rank="row_number()", sort=[alt.SortField("source"), alt.SortField("row")],
+        ).transform_filter(alt.datum.rank <= per_source).encode(y=alt.Y("rank:O", axis=None)).properties(
+            width=WIDTH, height=alt.Step(14), title=titled(title, subtitle))
+
+    return alt.vconcat(
+        bars,
+        listing("quote", "Quotes", "The selected source's direct quotes, speaker first."),
+        listing("sentence", "Sentences", "Its most strongly toned sentences that mention an actor (hover for "
+                "tone and actors)."),
+    )
