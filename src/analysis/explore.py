@@ -161,6 +161,7 @@ def source_explorer(t, *, per_source: int = 25, wrap: int = 110) -> alt.VConcatC
 
     def listing(kind: str, title: str, subtitle: str) -> alt.Chart:
         return alt.Chart(rows[rows["kind"] == kind]).mark_text(align="left", dx=4).encode(
+            x=alt.value(0),
             text="line:N",
             color=alt.Color("source:N", legend=None),
             tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("detail:N", title="Detail"),
