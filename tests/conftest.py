@@ -51,6 +51,12 @@ def seed_annotations(seed_corpus, nlp, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def seed(seed_corpus, seed_annotations):
+    """The seed documents frame (``Corpus.to_frame``) and their annotations."""
+    return seed_corpus.to_frame(), seed_annotations
+
+
+@pytest.fixture(scope="session")
 def seed_docs(seed_corpus):
     from analysis.tables import documents_frame
 

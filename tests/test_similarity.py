@@ -9,18 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.annotate import Annotations, DocInput, annotate
-from analysis.corpus import load_corpus
+from analysis.annotate import Annotations
 from analysis.similarity import SIMILARITY_COLUMNS, cosine_long, similarity_matrix, tfidf_vectors
-
-
-@pytest.fixture(scope="session")
-def seed(tmp_path_factory):
-    """The seed corpus and its annotations (cache shared by the test modules of this session)."""
-    docs = load_corpus().to_frame()
-    cache = tmp_path_factory.getbasetemp() / "seed_annotations"
-    ann = annotate([DocInput(r.doc_id, r.text, r.language) for r in docs.itertuples()], cache_dir=cache)
-    return docs, ann
 
 
 def hand_annotations(words: dict[str, list[str]]) -> Annotations:

@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.annotate import Annotations, DocInput, annotate
-from analysis.corpus import load_corpus
+from analysis.annotate import Annotations
 from analysis.terms import (
     DISTINCTIVE_COLUMNS,
     TOP_COLUMNS,
@@ -18,16 +17,6 @@ from analysis.terms import (
     log_odds_z,
     top_terms,
 )
-
-
-@pytest.fixture(scope="session")
-def seed(tmp_path_factory):
-    """The seed corpus and its annotations (cache shared by the test modules of this session)."""
-    docs = load_corpus().to_frame()
-    cache = tmp_path_factory.getbasetemp() / "seed_annotations"
-    ann = annotate([DocInput(r.doc_id, r.text, r.language) for r in docs.itertuples()], cache_dir=cache)
-    return docs, ann
-
 
 TOKEN_COLUMNS = ["doc_id", "sentence_index", "i", "start", "text", "lemma", "pos", "is_stop", "is_alpha", "ent_type"]
 

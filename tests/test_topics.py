@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from analysis.annotate import Annotations, DocInput, annotate
-from analysis.corpus import load_corpus
 from analysis.topics import (
     KINDS,
     SOURCE_TOPIC_COLUMNS,
@@ -34,13 +33,6 @@ FRAMES = ["Economic", "Capacity and resources", "Morality", "Fairness and equali
           "Cultural identity", "Public opinion", "Political", "External regulation and reputation", "Other"]
 
 
-@pytest.fixture(scope="session")
-def seed(tmp_path_factory):
-    """The seed corpus and its annotations (cache shared by the test modules of this session)."""
-    docs = load_corpus().to_frame()
-    cache = tmp_path_factory.getbasetemp() / "seed_annotations"
-    ann = annotate([DocInput(r.doc_id, r.text, r.language) for r in docs.itertuples()], cache_dir=cache)
-    return docs, ann
 
 
 @pytest.fixture(scope="session")

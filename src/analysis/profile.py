@@ -28,11 +28,6 @@ def documents_of(t, source: str) -> pd.DataFrame:
     return d[cols].sort_values(["published", "doc_id"], ascending=[False, True], na_position="last")
 
 
-def terms_of(t, source: str) -> pd.DataFrame:
-    """The most frequent terms of one source."""
-    return t.top_terms[t.top_terms["source"] == source]
-
-
 def versus_rest(df: pd.DataFrame, source: str, *, by: list[str], counts: list[str],
                 column: str = "source") -> pd.DataFrame:
     """Collapse every other source into one group, summing ``counts`` by ``by``."""

@@ -15,12 +15,12 @@ usual "clearly different" line.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
 from analysis.annotate import Annotations
+from analysis.checks import require_columns as _require
 from analysis.tone import english_doc_ids
 
 log = logging.getLogger(__name__)
@@ -36,12 +36,6 @@ DISTINCTIVE_COLUMNS = ["source", "term", "count", "zscore"]
 TOP_COLUMNS = ["source", "term", "count", "share"]
 
 
-def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} lacks columns {missing}; it has {list(df.columns)}")
 
 
 def content_terms(ann: Annotations, docs: pd.DataFrame, *, bigrams: bool = False) -> pd.DataFrame:

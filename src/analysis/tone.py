@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.annotate import Annotations, is_english
+from analysis.checks import require_columns as _require
 
 log = logging.getLogger(__name__)
 
@@ -111,12 +112,6 @@ def compound(text: str) -> float:
     return round(float(_analyzer().polarity_scores(text)["compound"]), DECIMALS)
 
 
-def _require(df: pd.DataFrame, columns: Sequence[str], name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} lacks columns {missing}; it has {list(df.columns)}")
 
 
 def english_doc_ids(docs: pd.DataFrame) -> set[str]:

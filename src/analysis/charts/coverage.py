@@ -50,22 +50,6 @@ def publication_timeline(docs: pd.DataFrame, *, max_points: int = 3000) -> alt.C
     ).properties(width=WIDTH, height=max(120, 32 * df["source"].nunique()))
 
 
-def top_terms_chart(terms: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.Chart:
-    """The most frequent content terms of each source, one small panel per source."""
-    df = terms[terms["rank"] <= n]
-    return alt.Chart(df).mark_bar().encode(
-        x=alt.X("count:Q", title="Occurrences"),
-        y=alt.Y("term:N", title=None, sort=alt.EncodingSortField("count", order="descending")),
-        color=alt.Color("source:N", legend=None),
-        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term (lemma)"),
-                 alt.Tooltip("count:Q", title="Occurrences"), alt.Tooltip("rank:Q", title="Rank")],
-    ).properties(width=150, height=alt.Step(13)).facet(
-        facet=alt.Facet("source:N", title=None), columns=columns,
-    ).resolve_scale(y="independent").properties(title=titled(
-        "Most frequent content terms", f"Top {n} noun, verb and adjective lemmas of each source, stopwords removed.",
-    ))
-
-
 def actor_presence_chart(presence: pd.DataFrame) -> alt.Chart:
     """Which actors each source names, and how often (per 1,000 words)."""
     return alt.Chart(presence, title=titled(

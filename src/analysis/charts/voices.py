@@ -12,17 +12,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.charts import WIDTH, titled
+from analysis.checks import require_columns as _need
 
 Z_LINE = 1.96
 """|z| above which a term is conventionally called distinctive (two-sided 5%)."""
 
 
-def _need(df: pd.DataFrame, columns: list[str], name: str) -> None:
-    if not isinstance(df, pd.DataFrame):
-        raise TypeError(f"{name} must be a pandas DataFrame, got {type(df).__name__}")
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"{name} lacks columns {missing}")
 
 
 def tone_chart(source_tone_df: pd.DataFrame) -> alt.LayerChart:
@@ -146,7 +141,7 @@ def distinctive_terms_chart(terms_df: pd.DataFrame, source: str, *, label_top: i
     )).properties(width=WIDTH, height=360)
 
 
-def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10) -> alt.FacetChart:
+def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
     """The ``n`` most distinctive terms of every source (bars of z-score, one panel per source)."""
     _need(terms_df, ["source", "term", "count", "zscore"], "terms_df")
     if n < 1:
@@ -161,20 +156,21 @@ def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10) -> alt.FacetC
         color=alt.Color("source:N", legend=None),
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term"),
                  alt.Tooltip("count:Q", title="Uses"), alt.Tooltip("zscore:Q", title="z", format="+.2f")],
-    ).properties(width=WIDTH // 2, height=alt.Step(14))
-    return chart.facet(row=alt.Row("source:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+    ).properties(width=150, height=alt.Step(13))
+    return chart.facet(facet=alt.Facet("source:N", title=None), columns=columns,
                        title=titled("Most distinctive terms per source",
                                     f"The {n} terms each source uses most, relative to all other sources "
                                     "(Monroe et al. log-odds z-score).")
                        ).resolve_scale(y="independent")
 
 
-def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10) -> alt.FacetChart:
+def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
     """The most frequent content terms of every source (bars of count, one panel per source).
 
     Args:
         top_df: Output of :func:`analysis.terms.top_terms`.
         n: Terms per source.
+        columns: Panels per row.
     """
     _need(top_df, ["source", "term", "count", "share"], "top_df")
     if n < 1:
@@ -190,8 +186,8 @@ def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10) -> alt.FacetChart:
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term"),
                  alt.Tooltip("count:Q", title="Uses"),
                  alt.Tooltip("share:Q", title="Share of the source's words", format=".1%")],
-    ).properties(width=WIDTH // 2, height=alt.Step(14))
-    return chart.facet(row=alt.Row("source:N", title=None, header=alt.Header(labelAngle=0, labelAlign="left")),
+    ).properties(width=150, height=alt.Step(13))
+    return chart.facet(facet=alt.Facet("source:N", title=None), columns=columns,
                        title=titled("Most frequent terms per source",
                                     f"The {n} most used content words (lemmas, no stopwords) of each source.")
                        ).resolve_scale(y="independent")
