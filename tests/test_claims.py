@@ -25,11 +25,6 @@ from analysis.gazetteer import load_gazetteer
 GOLD = Path(__file__).parent / "fixtures" / "claims_gold.csv"
 
 
-@pytest.fixture(scope="module")
-def seed(seed_corpus, seed_annotations):
-    return seed_corpus.to_frame(), seed_annotations
-
-
 def rows(text: str, published: str = "2025-06-01", **kw) -> list[tuple]:
     df = claims_from_text(text, published=published, **kw)
     return [(r.imposer, r.target, r.rate_pct, None if math.isnan(r.from_rate_pct) else r.from_rate_pct)

@@ -25,11 +25,6 @@ from analysis.timeline import (
 GOLD = Path(__file__).parent / "fixtures" / "events_gold.csv"
 
 
-@pytest.fixture(scope="module")
-def seed(seed_corpus, seed_annotations):
-    return seed_corpus.to_frame(), seed_annotations
-
-
 def make_ann(rows: list[tuple[str, int, str]]) -> Annotations:
     """Annotations from (doc_id, sentence_index, text), one sentence per document text."""
     sents = pd.DataFrame([(d, i, 0, len(t), t) for d, i, t in rows],

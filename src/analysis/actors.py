@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analysis.annotate import Annotations, is_english
+from analysis.annotate import Annotations, is_english, iter_documents
 from analysis.gazetteer import Gazetteer, load_gazetteer
 
 log = logging.getLogger(__name__)
@@ -411,12 +411,9 @@ def actor_mentions(docs: pd.DataFrame, ann: Annotations, *, gazetteer: Gazetteer
     """
     gaz = gazetteer or load_gazetteer()
     docs = _english(docs)
-    ents = dict(tuple(ann.entities.groupby("doc_id"))) if len(ann.entities) else {}
-    sents = dict(tuple(ann.sentences.groupby("doc_id"))) if len(ann.sentences) else {}
     rows = []
-    for doc in docs.itertuples(index=False):
-        starts = sorted(sents[doc.doc_id]["start"].astype(int)) if doc.doc_id in sents else [0]
-        for m in document_mentions(str(doc.text or ""), ents.get(doc.doc_id), gazetteer=gaz,
+    for doc, entities, starts in iter_documents(docs, ann):
+        for m in document_mentions(str(doc.text or ""), entities, gazetteer=gaz,
                                    include_places=include_places):
             rows.append((doc.doc_id, _sentence_index(starts, m.start), m.start, m.end, m.text, m.actor,
                          m.actor_type, m.country, m.kind))

@@ -789,3 +789,17 @@ def annotate_iter(docs: Iterable[DocInput], *, chunk_docs: int = 1000, cache_dir
             bar.update(len(chunk))
     finally:
         bar.close()
+
+
+def iter_documents(docs: pd.DataFrame, ann: Annotations) -> Iterator[tuple]:
+    """Each document row with its entities (or None) and its sorted sentence start offsets.
+
+    Yields:
+        ``(row, entities, sentence_starts)`` for every row of ``docs`` (a namedtuple with at
+        least ``doc_id`` and ``text``), in order.
+    """
+    ents = dict(tuple(ann.entities.groupby("doc_id"))) if len(ann.entities) else {}
+    sents = dict(tuple(ann.sentences.groupby("doc_id"))) if len(ann.sentences) else {}
+    for doc in docs.itertuples(index=False):
+        starts = sorted(sents[doc.doc_id]["start"].astype(int)) if doc.doc_id in sents else [0]
+        yield doc, ents.get(doc.doc_id), starts

@@ -44,7 +44,7 @@ from analysis.actors import (
     document_mentions,
     strip_titles,
 )
-from analysis.annotate import Annotations
+from analysis.annotate import Annotations, iter_documents
 from analysis.gazetteer import Gazetteer, load_gazetteer
 
 log = logging.getLogger(__name__)
@@ -800,12 +800,9 @@ def extract_quotes(docs: pd.DataFrame, ann: Annotations, *, gazetteer: Gazetteer
     """
     gaz = gazetteer or load_gazetteer()
     docs = _english(docs)
-    ents = dict(tuple(ann.entities.groupby("doc_id"))) if len(ann.entities) else {}
-    sents = dict(tuple(ann.sentences.groupby("doc_id"))) if len(ann.sentences) else {}
     rows = []
-    for doc in docs.itertuples(index=False):
-        starts = sorted(sents[doc.doc_id]["start"].astype(int)) if doc.doc_id in sents else [0]
-        for h in document_quotes(str(doc.text or ""), ents.get(doc.doc_id), gazetteer=gaz,
+    for doc, entities, starts in iter_documents(docs, ann):
+        for h in document_quotes(str(doc.text or ""), entities, gazetteer=gaz,
                                  keep_unattributed=keep_unattributed):
             sp = h.speaker or Speaker("", "unattributed")
             rows.append((doc.doc_id, sp.name, sp.speaker_type, h.quote, _word_count(h.quote) < FRAGMENT_WORDS,
