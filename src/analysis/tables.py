@@ -260,6 +260,9 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     timings["annotate"] = perf_counter() - t0
     annotated, cached, model = stats.annotated, stats.cached, stats.model
     chunks = annotate_iter(ordered, chunk_docs=chunk_docs, cache_dir=cache_dir, jobs=jobs, progress=False)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=len(ids), unit="doc", desc="analyse", disable=not progress)
     for start in range(0, len(ids), chunk_docs):
         cd = gdocs.iloc[start:start + chunk_docs]
         t0 = perf_counter()
@@ -300,8 +303,10 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         doc_freq.update(occ.drop_duplicates(["doc_id", "term"])["term"])
         n_term_docs += occ["doc_id"].nunique()
         timings["terms"] += perf_counter() - t0
+        bar.update(len(cd))
         del ann
 
+    bar.close()
     sentence_writer.close()
     t0 = perf_counter()
     cat = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in parts.items()}
