@@ -141,27 +141,36 @@ def distinctive_terms_chart(terms_df: pd.DataFrame, source: str, *, label_top: i
     )).properties(width=WIDTH, height=360)
 
 
-def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
-    """The ``n`` most distinctive terms of every source (bars of z-score, one panel per source)."""
-    _need(terms_df, ["source", "term", "count", "zscore"], "terms_df")
+def _term_panels(df: pd.DataFrame, *, value: str, name: str, n: int, columns: int, x_title: str,
+                 extra_tooltip: alt.Tooltip, title: alt.TitleParams) -> alt.FacetChart:
+    """The top ``n`` terms of every source by ``value``, as bars, one panel per source."""
     if n < 1:
         raise ValueError(f"n must be positive, got {n}")
-    df = terms_df.sort_values(["source", "zscore", "term"], ascending=[True, False, True], kind="stable")
+    df = df.sort_values(["source", value, "term"], ascending=[True, False, True], kind="stable")
     df = df.groupby("source", sort=True).head(n)
     if df.empty:
-        raise ValueError("terms_df has no rows")
+        raise ValueError(f"{name} has no rows")
     chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("zscore:Q", title="Log-odds z-score vs all other sources"),
+        x=alt.X(f"{value}:Q", title=x_title),
         y=alt.Y("term:N", title=None, sort="-x"),
         color=alt.Color("source:N", legend=None),
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term"),
-                 alt.Tooltip("count:Q", title="Uses"), alt.Tooltip("zscore:Q", title="z", format="+.2f")],
+                 alt.Tooltip("count:Q", title="Uses"), extra_tooltip],
     ).properties(width=150, height=alt.Step(13))
-    return chart.facet(facet=alt.Facet("source:N", title=None), columns=columns,
-                       title=titled("Most distinctive terms per source",
-                                    f"The {n} terms each source uses most, relative to all other sources "
-                                    "(Monroe et al. log-odds z-score).")
+    return chart.facet(facet=alt.Facet("source:N", title=None), columns=columns, title=title
                        ).resolve_scale(y="independent")
+
+
+def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
+    """The ``n`` most distinctive terms of every source (bars of z-score, one panel per source)."""
+    _need(terms_df, ["source", "term", "count", "zscore"], "terms_df")
+    return _term_panels(
+        terms_df, value="zscore", name="terms_df", n=n, columns=columns,
+        x_title="Log-odds z-score vs all other sources",
+        extra_tooltip=alt.Tooltip("zscore:Q", title="z", format="+.2f"),
+        title=titled("Most distinctive terms per source",
+                     f"The {n} terms each source uses most, relative to all other sources "
+                     "(Monroe et al. log-odds z-score)."))
 
 
 def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
@@ -173,24 +182,11 @@ def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> a
         columns: Panels per row.
     """
     _need(top_df, ["source", "term", "count", "share"], "top_df")
-    if n < 1:
-        raise ValueError(f"n must be positive, got {n}")
-    df = top_df.sort_values(["source", "count", "term"], ascending=[True, False, True], kind="stable")
-    df = df.groupby("source", sort=True).head(n)
-    if df.empty:
-        raise ValueError("top_df has no rows")
-    chart = alt.Chart(df).mark_bar().encode(
-        x=alt.X("count:Q", title="Uses (lemmatised content words)"),
-        y=alt.Y("term:N", title=None, sort="-x"),
-        color=alt.Color("source:N", legend=None),
-        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("term:N", title="Term"),
-                 alt.Tooltip("count:Q", title="Uses"),
-                 alt.Tooltip("share:Q", title="Share of the source's words", format=".1%")],
-    ).properties(width=150, height=alt.Step(13))
-    return chart.facet(facet=alt.Facet("source:N", title=None), columns=columns,
-                       title=titled("Most frequent terms per source",
-                                    f"The {n} most used content words (lemmas, no stopwords) of each source.")
-                       ).resolve_scale(y="independent")
+    return _term_panels(
+        top_df, value="count", name="top_df", n=n, columns=columns, x_title="Uses (lemmatised content words)",
+        extra_tooltip=alt.Tooltip("share:Q", title="Share of the source's words", format=".1%"),
+        title=titled("Most frequent terms per source",
+                     f"The {n} most used content words (lemmas, no stopwords) of each source."))
 
 
 def similarity_heatmap(sim_df: pd.DataFrame) -> alt.LayerChart:
