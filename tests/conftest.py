@@ -74,10 +74,10 @@ def seed_tables(seed_corpus, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def report_run(tmp_path_factory):
-    """One end-to-end run of `python -m analysis report` on the seed corpus."""
+    """One end-to-end run of `python -m analysis report` on the seed corpus (relative --out, as in make)."""
     out = tmp_path_factory.mktemp("reports")
     proc = subprocess.run(
-        [sys.executable, "-m", "analysis", "report", "--out", str(out), "--date", REPORT_DATE, "--jobs", "2"],
-        capture_output=True, text=True, timeout=1800, check=False,
+        [sys.executable, "-m", "analysis", "report", "--out", out.name, "--date", REPORT_DATE, "--jobs", "2"],
+        capture_output=True, text=True, timeout=1800, check=False, cwd=out.parent,
     )
     return {"out": out, "dir": out / REPORT_DATE, "proc": proc}

@@ -42,6 +42,14 @@ def test_valid_parameters_are_normalised(tmp_path):
     assert p.date == "2025-05-12"
 
 
+def test_relative_paths_become_absolute(tmp_path, monkeypatch):
+    """Notebooks run in the staging folder, so relative paths would point elsewhere."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "corpus").mkdir()
+    p = report.validate_params(report.RunParams(corpus=Path("corpus"), out=Path("reports"), cache_dir=Path("c")))
+    assert p.corpus == tmp_path / "corpus" and p.out == tmp_path / "reports" and p.cache_dir == tmp_path / "c"
+
+
 def test_corpus_file_with_wrong_suffix_is_rejected(tmp_path):
     f = tmp_path / "corpus.xlsx"
     f.write_bytes(b"x")

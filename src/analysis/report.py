@@ -97,12 +97,15 @@ def validate_params(p: RunParams) -> RunParams:
     p.formats = formats
     if not isinstance(p.jobs, int) or p.jobs < 1 or p.jobs > 64:
         raise ParameterError(f"--jobs {p.jobs!r}: expected a whole number from 1 to 64")
-    p.corpus = Path(p.corpus)
+    # Absolute paths: notebooks run with the staging folder as their working directory.
+    p.corpus = Path(p.corpus).expanduser().resolve()
     if not p.corpus.exists():
         raise ParameterError(f"--corpus {p.corpus}: no such folder or file")
     if p.corpus.is_file() and p.corpus.suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
         raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv or a .jsonl file")
-    p.out = Path(p.out)
+    p.out = Path(p.out).expanduser().resolve()
+    if p.cache_dir is not None:
+        p.cache_dir = Path(p.cache_dir).expanduser().resolve()
     if p.out.exists() and not p.out.is_dir():
         raise ParameterError(f"--out {p.out}: exists and is not a folder")
     with contextlib.suppress(ValueError):
