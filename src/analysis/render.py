@@ -67,7 +67,8 @@ body.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 0 24px; }
 .report-footer { margin: 32px 0 16px; color: #666; font-size: 12px; border-top: 1px solid #ddd; padding-top: 8px; }
 .analysis-chart { margin: 8px 0 4px; min-height: 40px; }
 .analysis-caption { color: #333; font-size: 13px; margin: 2px 0 14px; }
-table.analysis-table { border-collapse: collapse; font-size: 12px; margin: 6px 0 14px; max-width: 100%; }
+table.analysis-table { border-collapse: collapse; font-size: 12px; margin: 6px 0 14px; width: 100%; }
+table.analysis-table td:last-child { min-width: 40%; }
 table.analysis-table td { overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon table.analysis-table th, .jp-RenderedHTMLCommon table.analysis-table td,
 table.analysis-table th, table.analysis-table td { text-align: left; border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
@@ -82,9 +83,13 @@ table.analysis-table th { background: #f3f6f9; }
   .report-nav { display: none; }
   h2 { break-before: auto; break-after: avoid; }
   h3 { break-after: avoid; }
-  .analysis-chart, table.analysis-table tr, .evidence, figure { break-inside: avoid; }
-  .jp-Cell { break-inside: auto; }
-  .jp-OutputArea-output { break-inside: avoid; }
+  .analysis-chart, .vega-embed, table.analysis-table tr, .evidence, .conflict, figure { break-inside: avoid; }
+  /* The lab CSS makes outputs unsplittable table cells; lay them out as plain blocks so long
+     outputs flow across pages, while charts, table rows and evidence blocks stay whole. */
+  .jp-Cell, .jp-OutputArea-child { break-inside: auto !important; }
+  .jp-OutputArea-output { display: block !important; overflow: visible !important; break-inside: auto; }
+  .jp-OutputArea-child, .jp-Cell-outputArea, .jp-OutputArea, .jp-Cell-outputWrapper { display: block !important; }
+  .analysis-caption { break-before: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """
