@@ -157,7 +157,7 @@ class PageInfo:
     title: str
     subtitle: str
     date: str
-    kicker: str = "US–China tariff war · coverage comparison"
+    kicker: str = "US–China tariff war · how the sources compare"
     index_href: str | None = "index.html"
 
 
