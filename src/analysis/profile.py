@@ -37,10 +37,9 @@ def versus_rest(df: pd.DataFrame, source: str, *, by: list[str], counts: list[st
     return pd.concat([this, rest], ignore_index=True)
 
 
-def presence_vs_rest(t, source: str, *, table: str = "actors_by_source", top: int = 25) -> pd.DataFrame:
+def presence_vs_rest(t, source: str, *, top: int = 25) -> pd.DataFrame:
     """Actor mentions per 1,000 words: this source against all others together (top actors)."""
-    df = t.get(table)
-    p = versus_rest(df, source, by=["actor"], counts=["mentions"])
+    p = versus_rest(t.actors_by_source, source, by=["actor"], counts=["mentions"])
     keep = p.groupby("actor")["mentions"].sum().sort_values(ascending=False, kind="stable").head(top).index
     p = p[p["actor"].isin(keep)]
     words = t.documents.assign(side=t.documents["group"].where(t.documents["group"] == source, REST))

@@ -28,9 +28,6 @@ from analysis.corpus import Corpus, load_corpus
 log = logging.getLogger(__name__)
 
 DOCUMENT_COLUMNS = ["doc_id", "source", "published", "language", "words", "path", "text"]
-STARTER_ACTORS = ("United States", "China", "Japan", "South Korea", "Donald Trump", "Xi Jinping",
-                  "Shigeru Ishiba", "Lee Jae-myung", "European Union", "Taiwan", "Russia", "North Korea")
-
 
 @dataclass
 class BuildResult:
@@ -85,25 +82,6 @@ def source_summary(docs: pd.DataFrame) -> pd.DataFrame:
     return agg.fillna("")
 
 
-def actor_presence(docs: pd.DataFrame, *, actors: tuple[str, ...] = STARTER_ACTORS) -> pd.DataFrame:
-    """How often each group names each of a starter list of actors (aliases, metonyms, demonyms)."""
-    from analysis.gazetteer import load_gazetteer
-
-    gaz = load_gazetteer()
-    rows: Counter = Counter()
-    for doc_id, group, text in docs[["doc_id", "group", "text"]].itertuples(index=False):
-        del doc_id
-        for m in gaz.find(text):
-            if m.actor.name in actors:
-                rows[(group, m.actor.name)] += 1
-    groups = sorted(docs["group"].unique())
-    data = [(g, a, rows.get((g, a), 0)) for g in groups for a in actors]
-    df = pd.DataFrame(data, columns=["source", "actor", "mentions"])
-    words = docs.groupby("group")["words"].sum()
-    df["per_1000_words"] = (df["mentions"] / df["source"].map(words).clip(lower=1) * 1000).round(3)
-    return df
-
-
 _QUOTE_SPANS = re.compile(r"[“\"]([^“”\"]{1,2000})[”\"]")
 
 
@@ -129,6 +107,9 @@ def non_english_segments(docs: pd.DataFrame, *, limit: int = 2000) -> pd.DataFra
     from analysis.language import language_segments
 
     rows = []
+    if "segments_non_english" in docs.columns:
+        # The loader already counted foreign-language segments; only those documents need splitting.
+        docs = docs[docs["segments_non_english"].fillna(0).astype(int) > 0]
     for doc_id, group, lang, text in docs[["doc_id", "group", "language", "text"]].itertuples(index=False):
         for seg_lang, seg in language_segments(text):
             if seg_lang != lang and seg_lang != "und":
@@ -315,7 +296,6 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     tables: dict[str, pd.DataFrame] = {
         "documents": docs,
         "sources": source_summary(docs),
-        "actor_presence": actor_presence(docs),
         "quoted_share": quoted_share(docs),
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
