@@ -1,0 +1,402 @@
+"""Stories across sources: articles about the same event, close in time, grouped together.
+
+Two articles belong to one story when they say similar things (TF-IDF cosine of their
+content terms, weighted as in :mod:`analysis.similarity`), state the same facts (the same
+calendar dates and tariff-rate claims, also TF-IDF weighted so that a date every article
+mentions counts for little) and were published close together. The three are combined
+into one similarity per pair of articles::
+
+    similarity = time × min(1, text × (1 + w_facts × facts))
+
+where ``time`` is 1 for articles published within ``full_days`` of each other, falls
+linearly to 0 at ``max_gap_days`` and is ``undated`` when either date is unknown. Shared
+facts strengthen a text similarity (up to doubling it) but never make one: two articles
+on different subjects that happen to name the same date stay apart, and the absence of
+facts never lowers a similarity (many articles state no date or rate at all). Articles are then clustered with
+scikit-learn's average-linkage agglomerative clustering on ``1 − similarity``, cut at
+``1 − min_similarity``. Average linkage (rather than single linkage) keeps a chain of
+loosely related articles from merging separate events.
+
+Every article belongs to exactly one story; most stories of a large corpus hold one article.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+log = logging.getLogger(__name__)
+
+STORY_COLUMNS = ["story_id", "title", "first_date", "last_date", "sources", "documents", "n_sources",
+                 "main_date", "terms"]
+STORY_DOCUMENT_COLUMNS = ["story_id", "doc_id", "source", "similarity"]
+BLIND_SPOT_COLUMNS = ["story_id", "title", "group", "covered_by", "sources", "documents"]
+DECIMALS = 4
+
+
+@dataclass(frozen=True)
+class StoryParams:
+    """How articles are grouped into stories (defaults tuned on seeds, devset and fixtures)."""
+
+    w_facts: float = 0.5
+    """How much shared dates and claims strengthen the text similarity (0 ignores them; 0.5 adds up to half)."""
+    full_days: int = 3
+    """Articles published this many days apart or fewer count as simultaneous."""
+    max_gap_days: int = 21
+    """Articles published this many days apart or more never join through time."""
+    undated: float = 0.5
+    """Time factor when an article has no publication date."""
+    min_similarity: float = 0.16
+    """Average similarity a story's articles must reach to be merged (the cut of the tree)."""
+    title_terms: int = 3
+    """Distinctive terms in a story's title."""
+
+
+@dataclass
+class Stories:
+    """The stories of a corpus and the articles of each."""
+
+    stories: pd.DataFrame
+    """One row per story (:data:`STORY_COLUMNS`)."""
+    documents: pd.DataFrame
+    """One row per article (:data:`STORY_DOCUMENT_COLUMNS`)."""
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
+
+
+def text_terms(docs: pd.DataFrame) -> pd.DataFrame:
+    """Lower-cased words of each document's ``text`` without English stop words.
+
+    A fallback for documents that have no content terms from the annotations (e.g. non-English
+    ones), and a spaCy-free tokenizer for tests.
+
+    Returns:
+        Columns ``doc_id, term``, one row per occurrence.
+    """
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    rows: list[tuple[str, str]] = []
+    if "text" not in docs.columns or docs.empty:
+        return pd.DataFrame(rows, columns=["doc_id", "term"])
+    for doc_id, text in zip(docs["doc_id"].astype(str), docs["text"].fillna("").astype(str), strict=True):
+        rows.extend((doc_id, w) for w in (m.lower() for m in _WORD.findall(text)) if w not in ENGLISH_STOP_WORDS)
+    return pd.DataFrame(rows, columns=["doc_id", "term"])
+
+
+def fact_terms(events: pd.DataFrame | None, claims: pd.DataFrame | None, *,
+               published: pd.Series | None = None, window_days: int = 21) -> pd.DataFrame:
+    """The facts each document states, as terms: ``date:2025-05-12`` and ``rate:US>CN:30``.
+
+    Rates on all countries are left out: the baseline every trade story repeats.
+
+    Only dates known to the day count (a month is shared by too many events), and, when the
+    publication dates are given, only dates within ``window_days`` of the article's own: the
+    events it reports, not the background every article of a long story repeats, and not its
+    own publication day.
+
+    Args:
+        events: Stated dates (``doc_id, date[, precision]``).
+        claims: Tariff-rate claims (``doc_id, imposer, target, rate_pct``).
+        published: Publication date (ISO) of each document, indexed by ``doc_id``.
+        window_days: How far from its publication a stated date may lie.
+
+    Returns:
+        Columns ``doc_id, term``.
+    """
+    parts = []
+    if events is not None and not events.empty and {"doc_id", "date"} <= set(events.columns):
+        ev = events.assign(doc_id=events["doc_id"].astype(str))
+        if "precision" in ev.columns:
+            ev = ev[ev["precision"].astype(str) == "day"]
+        if published is not None:
+            stated = pd.to_datetime(ev["date"].astype(str), errors="coerce", format="%Y-%m-%d")
+            pub = pd.to_datetime(ev["doc_id"].map(published).astype(str).str.slice(0, 10), errors="coerce",
+                                 format="%Y-%m-%d")
+            gap = (stated - pub).abs()
+            # A stated date equal to the publication day is mostly "today"/"on Monday": every
+            # article of that day shares it, whatever it is about.
+            ev = ev[((gap <= pd.Timedelta(days=window_days)) & (gap > pd.Timedelta(0))).to_numpy()]
+        parts.append(pd.DataFrame({"doc_id": ev["doc_id"].astype(str), "term": "date:" + ev["date"].astype(str)}))
+    if claims is not None and not claims.empty and {"doc_id", "imposer", "target", "rate_pct"} <= set(claims.columns):
+        rate = pd.to_numeric(claims["rate_pct"], errors="coerce")
+        # A rate on every country (the 10% baseline) is background shared by unrelated stories.
+        ok = rate.notna() & (claims["target"].astype(str) != "ALL")
+        c = claims[ok]
+        parts.append(pd.DataFrame({
+            "doc_id": c["doc_id"].astype(str),
+            "term": "rate:" + c["imposer"].astype(str) + ">" + c["target"].astype(str) + ":"
+                    + rate[ok].map(lambda v: f"{v:g}")}))
+    if not parts:
+        return pd.DataFrame(columns=["doc_id", "term"])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _tfidf(terms: pd.DataFrame, ids: list[str]):
+    """Sparse L2-normalised TF-IDF rows (sublinear tf, smoothed idf) in the order of ``ids``."""
+    from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    pos = {d: i for i, d in enumerate(ids)}
+    t = terms[terms["doc_id"].astype(str).isin(pos)]
+    if t.empty:
+        return sparse.csr_matrix((len(ids), 0))
+    if "count" not in t.columns:
+        t = t.groupby([t["doc_id"].astype(str), "term"]).size().rename("count").reset_index()
+    vocab = {w: j for j, w in enumerate(sorted(t["term"].astype(str).unique()))}
+    counts = sparse.csr_matrix(
+        (t["count"].to_numpy(dtype=float),
+         (t["doc_id"].astype(str).map(pos).to_numpy(), t["term"].astype(str).map(vocab).to_numpy())),
+        shape=(len(ids), len(vocab)))
+    return TfidfTransformer(norm="l2", smooth_idf=True, sublinear_tf=True).fit_transform(counts).tocsr()
+
+
+def _days(published: pd.Series) -> np.ndarray:
+    """Days since 1970 of each publication date (NaN when unknown)."""
+    d = pd.to_datetime(published.astype(str).str.slice(0, 10), errors="coerce", format="%Y-%m-%d")
+    out = (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=float)
+    return out
+
+
+def time_factor(gap_days: np.ndarray, *, params: StoryParams = StoryParams()) -> np.ndarray:
+    """How close in time two articles are, from 1 (within ``full_days``) to 0 (``max_gap_days`` apart).
+
+    Args:
+        gap_days: Absolute gaps in days; NaN where a date is unknown.
+        params: The clustering parameters.
+    """
+    gap = np.abs(np.asarray(gap_days, dtype=float))
+    span = max(params.max_gap_days - params.full_days, 1)
+    f = np.clip(1.0 - (gap - params.full_days) / span, 0.0, 1.0)
+    return np.where(np.isnan(gap), params.undated, f)
+
+
+def pair_similarity(text, facts, days: np.ndarray, *, params: StoryParams = StoryParams()) -> np.ndarray:
+    """The combined similarity of every pair of articles (dense, symmetric, diagonal 1).
+
+    Args:
+        text: Sparse TF-IDF rows of the articles' words.
+        facts: Sparse TF-IDF rows of the facts they state (zero rows when none).
+        days: Publication day numbers (NaN when unknown).
+        params: The clustering parameters.
+    """
+    n = text.shape[0]
+    t = np.asarray((text @ text.T).todense(), dtype=float) if text.shape[1] else np.zeros((n, n))
+    f = np.asarray((facts @ facts.T).todense(), dtype=float) if facts.shape[1] else np.zeros((n, n))
+    content = np.clip(t, 0, 1) * (1.0 + params.w_facts * np.clip(f, 0, 1))
+    sim = time_factor(days[:, None] - days[None, :], params=params) * content
+    sim = np.clip(sim, 0.0, 1.0)
+    np.fill_diagonal(sim, 1.0)
+    return sim
+
+
+def _labels(sim: np.ndarray, *, params: StoryParams) -> np.ndarray:
+    """Cluster labels from a similarity matrix (components first, then average linkage in each)."""
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    from sklearn.cluster import AgglomerativeClustering
+
+    n = sim.shape[0]
+    # Average linkage only merges clusters with a pair at least this similar, so components
+    # of that graph bound the stories and each can be clustered on its own.
+    _, comp = connected_components(csr_matrix(sim >= params.min_similarity), directed=False)
+    labels = np.full(n, -1)
+    next_label = 0
+    for c in np.unique(comp):
+        idx = np.flatnonzero(comp == c)
+        if len(idx) == 1:
+            labels[idx] = next_label
+            next_label += 1
+            continue
+        model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
+                                        distance_threshold=1.0 - params.min_similarity)
+        sub = model.fit_predict(1.0 - sim[np.ix_(idx, idx)])
+        labels[idx] = sub + next_label
+        next_label += int(sub.max()) + 1
+    return labels
+
+
+def _fmt_date(value: str) -> str:
+    try:
+        d = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or "undated"
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def _main_date(members: pd.DataFrame, events: pd.DataFrame | None, first: str, last: str) -> str:
+    """The day-precision date its articles state most often within the story's span (or the first date)."""
+    if events is not None and not events.empty and {"doc_id", "date"} <= set(events.columns):
+        ev = events[events["doc_id"].astype(str).isin(set(members["doc_id"]))]
+        if "precision" in ev.columns:
+            ev = ev[ev["precision"].astype(str) == "day"]
+        dates = ev["date"].astype(str)
+        if first:
+            lo = (pd.Timestamp(first) - pd.Timedelta(days=14)).date().isoformat()
+            dates = dates[(dates >= lo) & (dates <= (last or first))]
+        if not dates.empty:
+            # Most articles first, then most mentions, then the earliest.
+            per_doc = ev.loc[dates.index].drop_duplicates(["doc_id", "date"])["date"].astype(str).value_counts()
+            mentions = dates.value_counts()
+            best = sorted(per_doc.index, key=lambda d: (-per_doc[d], -mentions.get(d, 0), d))
+            return best[0]
+    return first
+
+
+def _title_terms(rows: np.ndarray, vectors, vocab: list[str], k: int, idf: np.ndarray) -> list[str]:
+    """The story's most distinctive terms: heavy in its centroid, shared by its articles, rare elsewhere."""
+    sub = vectors[rows]
+    if sub.shape[1] == 0 or sub.nnz == 0:
+        return []
+    centroid = np.asarray(sub.mean(axis=0)).ravel()
+    share = np.asarray((sub > 0).sum(axis=0)).ravel() / len(rows)
+    score = centroid * (share if len(rows) > 1 else 1.0) * idf
+    order = sorted(np.flatnonzero(score > 0), key=lambda j: (-score[j], vocab[j]))
+    return [vocab[j] for j in order[:k]]
+
+
+def _title(words: Sequence[str], main_date: str) -> str:
+    head = ", ".join(w[:1].upper() + w[1:] for w in words) or "Untitled"
+    return f"{head} ({_fmt_date(main_date)})" if main_date else head
+
+
+def cluster_stories(docs: pd.DataFrame, terms: pd.DataFrame | None = None, *,
+                    events: pd.DataFrame | None = None, claims: pd.DataFrame | None = None,
+                    group_by: str = "group", params: StoryParams = StoryParams()) -> Stories:
+    """Group the articles of a corpus into stories.
+
+    Args:
+        docs: One row per article with ``doc_id``, ``published`` and the ``group_by`` column
+            (the source); ``text`` is used for articles absent from ``terms``.
+        terms: Content terms, ``doc_id, term`` (one row per occurrence) or ``doc_id, term, count``,
+            as from :func:`analysis.terms.content_terms`; ``None`` tokenizes ``text``.
+        events: Dates the articles state (``doc_id, date, precision``), as from the timeline.
+        claims: Tariff-rate claims (``doc_id, imposer, target, rate_pct``).
+        group_by: The column of ``docs`` naming each article's source (``source`` if ``group`` is absent).
+        params: The clustering parameters.
+
+    Returns:
+        The stories (ids ``S001``… in order of first date) and the story of every article with its
+        text cosine to the story's centroid.
+
+    Raises:
+        ValueError: if ``docs`` lacks ``doc_id`` or ``published``.
+    """
+    if group_by not in docs.columns and "source" in docs.columns:
+        group_by = "source"
+    missing = [c for c in ("doc_id", "published", group_by) if c not in docs.columns]
+    if missing:
+        raise ValueError(f"docs needs the columns {missing}; it has {list(docs.columns)}")
+    if docs.empty:
+        return Stories(pd.DataFrame(columns=STORY_COLUMNS), pd.DataFrame(columns=STORY_DOCUMENT_COLUMNS))
+    d = docs.drop_duplicates("doc_id").copy()
+    d["doc_id"] = d["doc_id"].astype(str)
+    d["published"] = d["published"].fillna("").astype(str).str.slice(0, 10)
+    d["_source"] = d[group_by].fillna("").astype(str)
+    d = d.sort_values(["published", "doc_id"], kind="stable").reset_index(drop=True)
+    ids = list(d["doc_id"])
+
+    if terms is None:
+        terms = text_terms(d)
+    else:
+        terms = terms.assign(doc_id=terms["doc_id"].astype(str))
+        lacking = d[~d["doc_id"].isin(set(terms["doc_id"]))]
+        if not lacking.empty:
+            terms = pd.concat([terms, text_terms(lacking)], ignore_index=True)
+    text = _tfidf(terms, ids)
+    facts = _tfidf(fact_terms(events, claims, published=d.set_index("doc_id")["published"],
+                              window_days=params.max_gap_days), ids)
+    sim = pair_similarity(text, facts, _days(d["published"]), params=params)
+    labels = _labels(sim, params=params)
+
+    t = terms[terms["doc_id"].isin(set(ids))]
+    vocab = sorted(t["term"].astype(str).unique())
+    doc_freq = np.asarray((text > 0).sum(axis=0)).ravel() if text.shape[1] else np.zeros(0)
+    idf = np.log((1.0 + len(ids)) / (1.0 + doc_freq)) + 1.0
+    story_rows, doc_rows = [], []
+    groups = sorted({int(x) for x in labels})
+
+    def first_key(lab: int) -> tuple[str, str]:
+        m = d[labels == lab]
+        dated = m["published"][m["published"] != ""]
+        return (dated.min() if not dated.empty else "9999", m["doc_id"].min())
+
+    for n, lab in enumerate(sorted(groups, key=first_key), start=1):
+        rows = np.flatnonzero(labels == lab)
+        members = d.iloc[rows]
+        sid = f"S{n:03d}"
+        dated = members["published"][members["published"] != ""]
+        first = dated.min() if not dated.empty else ""
+        last = dated.max() if not dated.empty else ""
+        main = _main_date(members, events, first, last)
+        words = _title_terms(rows, text, vocab, params.title_terms, idf)
+        sources = sorted(set(members["_source"]))
+        story_rows.append((sid, _title(words, main), first, last, "; ".join(sources), len(members), len(sources),
+                           main, "; ".join(words)))
+        sub = text[rows]
+        centroid = np.asarray(sub.mean(axis=0)).ravel()
+        norm = float(np.linalg.norm(centroid))
+        cos = (np.asarray(sub @ centroid).ravel() / norm) if norm > 0 else np.zeros(len(rows))
+        for doc_id, source, c in zip(members["doc_id"], members["_source"], cos, strict=True):
+            doc_rows.append((sid, doc_id, source, round(float(c), DECIMALS)))
+    stories = pd.DataFrame(story_rows, columns=STORY_COLUMNS)
+    documents = pd.DataFrame(doc_rows, columns=STORY_DOCUMENT_COLUMNS).sort_values(
+        ["story_id", "doc_id"], kind="stable").reset_index(drop=True)
+    log.info("%d articles in %d stories (%d with two or more sources)", len(d), len(stories),
+             int((stories["n_sources"] >= 2).sum()))
+    return Stories(stories, documents)
+
+
+def multi_source(stories: pd.DataFrame, *, min_sources: int = 2) -> pd.DataFrame:
+    """The stories covered by at least ``min_sources`` sources, largest first."""
+    if stories.empty:
+        return stories
+    s = stories[stories["n_sources"].astype(int) >= min_sources]
+    return s.sort_values(["n_sources", "documents", "story_id"], ascending=[False, False, True],
+                         kind="stable").reset_index(drop=True)
+
+
+def blind_spots(stories: pd.DataFrame, story_documents: pd.DataFrame, docs: pd.DataFrame, *,
+                by: str = "group", min_sources: int = 2) -> pd.DataFrame:
+    """The stories a group of sources did not cover at all while other groups did.
+
+    Args:
+        stories: Output ``stories`` of :func:`cluster_stories`.
+        story_documents: Output ``documents`` of :func:`cluster_stories`.
+        docs: The documents frame with ``doc_id`` and the ``by`` column (e.g. ``group`` or ``country``).
+        by: Column of ``docs`` that puts sources into groups; documents with no value are left out.
+        min_sources: Only stories covered by at least this many sources are considered.
+
+    Returns:
+        One row per (story, group that missed it): :data:`BLIND_SPOT_COLUMNS`, ``covered_by`` naming
+        the groups that did cover it. Empty when there are fewer than two groups.
+    """
+    if by not in docs.columns:
+        raise ValueError(f"docs has no column {by!r} to group sources by; it has {list(docs.columns)}")
+    if stories.empty or story_documents.empty:
+        return pd.DataFrame(columns=BLIND_SPOT_COLUMNS)
+    g = docs[["doc_id", by]].copy()
+    g["doc_id"] = g["doc_id"].astype(str)
+    g[by] = g[by].fillna("").astype(str).str.strip()
+    g = g[(g[by] != "") & (g[by] != "(none)")]
+    all_groups = sorted(set(g[by]))
+    if len(all_groups) < 2:
+        return pd.DataFrame(columns=BLIND_SPOT_COLUMNS)
+    sd = story_documents.assign(doc_id=story_documents["doc_id"].astype(str)).merge(g, on="doc_id")
+    covered = sd.groupby("story_id")[by].agg(lambda s: sorted(set(s)))
+    rows = []
+    for s in multi_source(stories, min_sources=min_sources).itertuples(index=False):
+        have = covered.get(s.story_id, [])
+        if not have:
+            continue
+        for grp in all_groups:
+            if grp not in have:
+                rows.append((s.story_id, s.title, grp, "; ".join(have), s.sources, int(s.documents)))
+    out = pd.DataFrame(rows, columns=BLIND_SPOT_COLUMNS)
+    return out.sort_values(["group", "story_id"], kind="stable").reset_index(drop=True)

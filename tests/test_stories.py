@@ -1,0 +1,149 @@
+"""Stories across sources: the same event groups, a different event does not join.
+
+The corpus is ``tests/fixtures/stories_corpus`` (invented; see ``stories_corpus.README.md``):
+three sources with two articles each on the Geneva talks (May 2025), the London talks a month
+later (same negotiators, same vocabulary) and the Busan summit (October 2025), two articles on
+an EU steel measure a week before Busan, and one op-ed.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import stories as st
+from analysis import timeline as tl
+from analysis.corpus import load_corpus
+
+FIXTURE = Path(__file__).parent / "fixtures" / "stories_corpus"
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    docs = load_corpus(FIXTURE).to_frame()
+    docs["group"] = docs["source"]
+    # The dates each article states, found by the package's own (spaCy-free) date finder.
+    events = pd.DataFrame(
+        [(r.doc_id, m.date, m.precision) for r in docs.itertuples()
+         for m in tl.find_dates(r.text, tl.parse_published(r.published))],
+        columns=["doc_id", "date", "precision"])
+    return docs, events
+
+
+def story_of(result: st.Stories) -> dict[str, str]:
+    return dict(zip(result.documents["doc_id"], result.documents["story_id"], strict=True))
+
+
+def test_events_form_one_story_each(corpus):
+    docs, events = corpus
+    result = st.cluster_stories(docs, events=events)
+    story = story_of(result)
+    by_event: dict[str, set[str]] = {}
+    for doc_id, sid in story.items():
+        by_event.setdefault(doc_id.split("/")[0], set()).add(sid)
+    assert {k: len(v) for k, v in by_event.items()} == {"geneva": 1, "london": 1, "busan": 1, "steel": 1, "other": 1}
+    assert len({next(iter(v)) for v in by_event.values()}) == 5, "no two events share a story"
+    s = result.stories.set_index("story_id")
+    geneva = s.loc[story["geneva/hp-1"]]
+    assert geneva["sources"] == "Continental Wire; Eastern Daily; Harbour Post" and geneva["documents"] == 6
+    assert (geneva["first_date"], geneva["last_date"]) == ("2025-05-11", "2025-05-14")
+    assert geneva["title"].startswith("Geneva") and geneva["title"].endswith("(12 May 2025)")
+    busan = s.loc[story["busan/cw-1"]]
+    assert "Busan" in busan["title"] and busan["main_date"] == "2025-10-30"
+    assert list(result.stories.columns[:6]) == ["story_id", "title", "first_date", "last_date", "sources", "documents"]
+    assert list(result.stories["story_id"]) == [f"S{i:03d}" for i in range(1, 6)]
+    assert list(result.documents.columns) == ["story_id", "doc_id", "source", "similarity"]
+    assert result.documents["similarity"].between(0, 1).all()
+
+
+def test_a_month_apart_never_joins_even_with_the_same_words(corpus):
+    """Geneva and London share negotiators and vocabulary; a month apart, they stay apart."""
+    docs, events = corpus
+    two = docs[docs["doc_id"].str.startswith(("geneva/", "london/"))].copy()
+    story = story_of(st.cluster_stories(two, events=events))
+    assert len({story[d] for d in two["doc_id"] if d.startswith("geneva/")}) == 1
+    assert {story[d] for d in two["doc_id"] if d.startswith("geneva/")}.isdisjoint(
+        {story[d] for d in two["doc_id"] if d.startswith("london/")})
+    # Moved into the same week, the London texts still stay apart: the words differ too.
+    moved = two.assign(published=np.where(two["doc_id"].str.startswith("london/"), "2025-05-12", two["published"]))
+    again = story_of(st.cluster_stories(moved, events=events))
+    assert {again[d] for d in two["doc_id"] if d.startswith("geneva/")}.isdisjoint(
+        {again[d] for d in two["doc_id"] if d.startswith("london/")})
+
+
+@pytest.mark.parametrize(("published", "joins"), [("2025-05-13", True), ("2025-06-12", False)])
+def test_time_keeps_a_retold_story_apart(corpus, published, joins):
+    """A copy of a Geneva article joins Geneva in the same week, and not a month later."""
+    docs, _ = corpus
+    geneva = docs[docs["doc_id"].str.startswith("geneva/")]
+    copy = geneva[geneva["doc_id"] == "geneva/hp-2"].assign(doc_id="late/copy", source="Late Review",
+                                                           group="Late Review", published=published)
+    story = story_of(st.cluster_stories(pd.concat([geneva, copy], ignore_index=True)))
+    assert (story["late/copy"] == story["geneva/hp-2"]) is joins
+
+
+def test_time_factor():
+    p = st.StoryParams(full_days=3, max_gap_days=21, undated=0.5)
+    got = st.time_factor(np.array([0, 3, 12, 21, 40, np.nan]), params=p)
+    assert got.tolist() == pytest.approx([1.0, 1.0, 0.5, 0.0, 0.0, 0.5])
+
+
+def test_shared_facts_strengthen_but_never_make_a_link():
+    docs = pd.DataFrame({
+        "doc_id": ["a", "b", "c"], "source": ["X", "Y", "Z"], "published": ["2025-05-12"] * 3,
+        "text": ["Negotiators agreed in Geneva to cut tariffs sharply for ninety days.",
+                 "Geneva negotiators agreed a sharp tariff cut lasting ninety days.",
+                 "A new bakery opened downtown, selling sourdough loaves."]})
+    events = pd.DataFrame({"doc_id": ["a", "b", "c"], "date": ["2025-05-14"] * 3, "precision": "day"})
+    ids = list(docs["doc_id"])
+    text = st._tfidf(st.text_terms(docs), ids)
+    no_facts = st.pair_similarity(text, st._tfidf(st.fact_terms(None, None), ids), np.zeros(3))
+    facts = st._tfidf(st.fact_terms(events, None), ids)
+    with_facts = st.pair_similarity(text, facts, np.zeros(3))
+    assert with_facts[0, 1] > no_facts[0, 1] > 0
+    assert with_facts[0, 2] == no_facts[0, 2] == 0.0
+
+
+def test_fact_terms_keep_recent_dates_and_bilateral_rates():
+    events = pd.DataFrame({"doc_id": ["a", "a", "a", "a"], "date": ["2025-05-12", "2025-05-14", "2025-04-02", "2025-05"],
+                           "precision": ["day", "day", "day", "month"]})
+    claims = pd.DataFrame({"doc_id": ["a", "a"], "imposer": ["US", "US"], "target": ["CN", "ALL"],
+                           "rate_pct": [30.0, 10.0]})
+    got = st.fact_terms(events, claims, published=pd.Series({"a": "2025-05-12"}), window_days=21)
+    assert sorted(got["term"]) == ["date:2025-05-14", "rate:US>CN:30"]
+
+
+def test_blind_spots_by_country(corpus):
+    docs, events = corpus
+    # Without the Chinese source's Busan and London coverage, CN misses two stories others covered.
+    kept = docs[~docs["doc_id"].isin(["busan/ed-1", "busan/ed-2", "london/ed-1", "london/ed-2"])]
+    result = st.cluster_stories(kept, events=events)
+    spots = st.blind_spots(result.stories, result.documents, kept, by="country")
+    assert list(spots.columns) == st.BLIND_SPOT_COLUMNS
+    cn = spots[spots["group"] == "CN"]
+    assert len(cn) == 3  # Busan, London, and the steel story
+    assert all(c == "DE; US" for c in cn["covered_by"])
+    assert set(spots["group"]) == {"CN"}
+
+
+def test_blind_spots_thin_and_bad_input(corpus):
+    docs, _ = corpus
+    empty = st.cluster_stories(docs.iloc[0:0])
+    assert empty.stories.empty and list(empty.stories.columns) == st.STORY_COLUMNS
+    assert st.blind_spots(empty.stories, empty.documents, docs, by="country").empty
+    with pytest.raises(ValueError, match="no column 'region'"):
+        st.blind_spots(empty.stories, empty.documents, docs, by="region")
+
+
+def test_one_article_and_undated():
+    one = pd.DataFrame({"doc_id": ["x"], "source": ["A"], "published": [""], "text": ["Tariffs rose again."]})
+    result = st.cluster_stories(one)
+    assert result.stories[["story_id", "first_date", "documents", "n_sources"]].iloc[0].tolist() == ["S001", "", 1, 1]
+    assert result.stories["title"].iloc[0] == "Rose, Tariffs"  # equal weights: alphabetical
+    assert result.documents["similarity"].tolist() == [1.0]
+
+
+def test_missing_column_is_named():
+    with pytest.raises(ValueError, match="published"):
+        st.cluster_stories(pd.DataFrame({"doc_id": ["x"], "source": ["A"]}))
