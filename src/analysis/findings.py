@@ -256,8 +256,8 @@ def adjust(candidates: pd.DataFrame, *, params: FindingParams = FindingParams())
     c = candidates.copy()
     c["q_value"] = false_discovery_control(c["p_value"].to_numpy(dtype=float), method="bh")
     c["_abs"] = c["effect"].abs()
-    c = c.sort_values(["q_value", "_abs", "section", "source", "subject"], ascending=[True, False, True, True, True],
-                      kind="stable").reset_index(drop=True)
+    c = c.sort_values(["q_value", "p_value", "_abs", "section", "source", "subject"],
+                      ascending=[True, True, False, True, True, True], kind="stable").reset_index(drop=True)
     c["reported"] = False
     significant = c.index[c["q_value"] < params.alpha]
     c.loc[significant[: params.max_findings], "reported"] = True
@@ -304,3 +304,11 @@ def summary_sentences(findings: pd.DataFrame, docs: pd.DataFrame, *, group_by: s
     return [f"None of the {tested} differences tested between sources, over {len(d)} articles, is larger than "
             f"chance would often give (Benjamini–Hochberg q < {params.alpha:g}); with at most "
             f"{int(per_source.max())} articles from one source, only large differences could show."]
+
+
+def run_findings(tables: dict[str, pd.DataFrame], docs: pd.DataFrame, *,
+                 params: FindingParams = FindingParams()) -> pd.DataFrame:
+    """``findings.csv`` of a run from its tables (``quotes``, ``topics``, ``actors``, ``tone``, ``claims``)."""
+    return tested_findings(docs, quotes=tables.get("quotes"), topics=tables.get("topics"),
+                           actors=tables.get("actors"), tone=tables.get("tone"), claims=tables.get("claims"),
+                           group_by="group", params=params)

@@ -400,3 +400,200 @@ def blind_spots(stories: pd.DataFrame, story_documents: pd.DataFrame, docs: pd.D
                 rows.append((s.story_id, s.title, grp, "; ".join(have), s.sources, int(s.documents)))
     out = pd.DataFrame(rows, columns=BLIND_SPOT_COLUMNS)
     return out.sort_values(["group", "story_id"], kind="stable").reset_index(drop=True)
+
+
+SIDE_FIELDS = ["Headline", "First sentence", "Voices quoted", "Figures stated", "Dates stated", "Tone",
+               "Main aspects", "Main frames"]
+"""The rows of a story's side-by-side comparison, one column per source."""
+DISAGREEMENT_COLUMNS = ["story_id", "measure", "values", "sources"]
+DISAGREE_MARK = "≠"
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])[\"”’)]*\s+")
+
+
+def first_sentence(text: str, *, limit: int = 320) -> str:
+    """The first sentence of a text (cut at ``limit`` characters)."""
+    t = " ".join(str(text or "").split())
+    head = _SENTENCE_END.split(t, maxsplit=1)[0] if t else ""
+    return head if len(head) <= limit else head[: limit - 1].rstrip() + "…"
+
+
+def _measure(row) -> str:
+    scope = str(getattr(row, "scope", "") or "")
+    scope = "" if scope in ("nan", "None") else scope
+    return f"{row.imposer} on {row.target}" + (f" ({scope})" if scope else "")
+
+
+def _rate(v) -> str:
+    return f"{float(v):g}%"
+
+
+def _story_claims(claims: pd.DataFrame | None, members: pd.DataFrame) -> pd.DataFrame:
+    if claims is None or claims.empty or not {"doc_id", "imposer", "target", "rate_pct"} <= set(claims.columns):
+        return pd.DataFrame(columns=["doc_id", "source", "measure", "rate"])
+    c = claims.assign(doc_id=claims["doc_id"].astype(str)).merge(members[["doc_id", "source"]], on="doc_id")
+    c = c[pd.to_numeric(c["rate_pct"], errors="coerce").notna()]
+    if c.empty:
+        return pd.DataFrame(columns=["doc_id", "source", "measure", "rate"])
+    c = c.assign(measure=[_measure(r) for r in c.itertuples(index=False)], rate=c["rate_pct"].map(_rate))
+    return c[["doc_id", "source", "measure", "rate"]]
+
+
+def story_disagreements(story_id: str, story_documents: pd.DataFrame,
+                        claims: pd.DataFrame | None) -> pd.DataFrame:
+    """The tariff measures of a story that its sources give different rates for.
+
+    A measure is one imposer on one target (and scope); sources disagree on it when two of them
+    state no rate for it in common (one giving 30% and another 40%; a source giving the old and
+    the new rate, 145% and 30%, does not contradict one giving only 30%).
+
+    Returns:
+        :data:`DISAGREEMENT_COLUMNS`; ``values`` reads ``"Source A: 30% | Source B: 40%, 30%"``.
+    """
+    members = story_documents[story_documents["story_id"] == story_id]
+    c = _story_claims(claims, members)
+    rows = []
+    for measure, sub in c.groupby("measure", sort=True):
+        by_source = sub.groupby("source")["rate"].agg(lambda r: tuple(sorted(set(r), key=lambda x: float(x[:-1]))))
+        sets = [set(r) for r in by_source]
+        if any(a.isdisjoint(b) for i, a in enumerate(sets) for b in sets[i + 1:]):
+            values = " | ".join(f"{s}: {', '.join(r)}" for s, r in by_source.items())
+            rows.append((story_id, measure, values, "; ".join(by_source.index)))
+    return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
+
+
+def _voices(quotes: pd.DataFrame | None, ids: set[str]) -> str:
+    if quotes is None or quotes.empty or "speaker_type" not in quotes.columns:
+        return ""
+    from analysis.quotes import speaker_group
+
+    q = quotes[quotes["doc_id"].astype(str).isin(ids)]
+    if q.empty:
+        return "none"
+    counts = speaker_group(q).value_counts()
+    return " · ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _top_labels(topics: pd.DataFrame | None, ids: set[str], kind: str, k: int = 2) -> str:
+    if topics is None or topics.empty or not {"doc_id", "kind", "label", "sentences"} <= set(topics.columns):
+        return ""
+    t = topics[(topics["doc_id"].astype(str).isin(ids)) & (topics["kind"] == kind)]
+    s = t.groupby("label")["sentences"].sum()
+    s = s[s > 0].sort_values(ascending=False, kind="stable")
+    return ", ".join(s.index[:k]) if not s.empty else "none"
+
+
+def _tone(tone: pd.DataFrame | None, ids: set[str]) -> str:
+    if tone is None or tone.empty or not {"doc_id", "target", "mean"} <= set(tone.columns):
+        return ""
+    t = tone[(tone["doc_id"].astype(str).isin(ids)) & (tone["target"] == "(all)")]
+    vals = pd.to_numeric(t["mean"], errors="coerce").dropna()
+    if vals.empty:
+        return "no English text"
+    word = "positive" if vals.mean() > 0.05 else "negative" if vals.mean() < -0.05 else "neutral"
+    return f"{vals.mean():+.2f} ({word}; {_articles_n(len(vals))})"
+
+
+def _articles_n(n: int) -> str:
+    return f"{n} article" if n == 1 else f"{n} articles"
+
+
+def _dates(events: pd.DataFrame | None, ids: set[str], first: str, last: str) -> str:
+    if events is None or events.empty or not {"doc_id", "date"} <= set(events.columns):
+        return ""
+    ev = events[events["doc_id"].astype(str).isin(ids)]
+    if "precision" in ev.columns:
+        ev = ev[ev["precision"].astype(str) == "day"]
+    dates = sorted(set(ev["date"].astype(str)))
+    if first:
+        lo = (pd.Timestamp(first) - pd.Timedelta(days=60)).date().isoformat()
+        hi = (pd.Timestamp(last or first) + pd.Timedelta(days=60)).date().isoformat()
+        dates = [d for d in dates if lo <= d <= hi]
+    return ", ".join(_fmt_date(d) for d in dates) if dates else "none"
+
+
+def story_sides(story_id: str, stories: pd.DataFrame, story_documents: pd.DataFrame, docs: pd.DataFrame, *,
+                quotes: pd.DataFrame | None = None, claims: pd.DataFrame | None = None,
+                events: pd.DataFrame | None = None, tone: pd.DataFrame | None = None,
+                topics: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One story side by side: a row per :data:`SIDE_FIELDS`, a column per source.
+
+    Figures a source states that another source of the story contradicts (another rate for the
+    same measure) are marked with ``≠``. Headline and first sentence are those of the source's
+    earliest article in the story; the other rows cover all its articles in the story.
+
+    Args:
+        story_id: The story.
+        stories: ``stories`` of :func:`cluster_stories`.
+        story_documents: ``documents`` of :func:`cluster_stories`.
+        docs: Documents with ``doc_id, published`` and, when present, ``title`` and ``text``.
+        quotes, claims, events, tone, topics: The run's per-document tables (any may be missing).
+
+    Returns:
+        Index named ``field``; empty when the story is unknown.
+    """
+    members = story_documents[story_documents["story_id"] == story_id]
+    if members.empty:
+        return pd.DataFrame(index=pd.Index([], name="field"))
+    story = stories.set_index("story_id").loc[story_id]
+    d = docs.assign(doc_id=docs["doc_id"].astype(str)).set_index("doc_id")
+    disagree = story_disagreements(story_id, story_documents, claims)
+    contested = set(disagree["measure"])
+    c = _story_claims(claims, members)
+    columns = {}
+    for source, sub in members.groupby("source", sort=True):
+        ids = set(sub["doc_id"].astype(str))
+        ordered = sorted(ids, key=lambda i: (str(d["published"].get(i, "")) if "published" in d else "", i))
+        lead = ordered[0]
+        title = str(d["title"].get(lead, "") or "") if "title" in d.columns else ""
+        title = "" if title == "nan" else title
+        more = f" (+{len(ordered) - 1} more)" if len(ordered) > 1 else ""
+        text = d["text"].get(lead, "") if "text" in d.columns else ""
+        figs = []
+        for measure, rates in c[c["source"] == source].groupby("measure", sort=True)["rate"]:
+            mark = f" {DISAGREE_MARK}" if measure in contested else ""
+            figs.append(f"{measure}: {', '.join(sorted(set(rates), key=lambda x: float(x[:-1])))}{mark}")
+        columns[source] = [
+            (title or "(no headline)") + more,
+            first_sentence(text),
+            _voices(quotes, ids),
+            "; ".join(figs) if figs else "none",
+            _dates(events, ids, str(story["first_date"]), str(story["last_date"])),
+            _tone(tone, ids),
+            _top_labels(topics, ids, "aspect"),
+            _top_labels(topics, ids, "frame"),
+        ]
+    out = pd.DataFrame(columns, index=pd.Index(SIDE_FIELDS, name="field"))
+    return out
+
+
+def story_tables(tables: dict[str, pd.DataFrame], docs: pd.DataFrame, terms: pd.DataFrame | None, *,
+                 params: StoryParams = StoryParams()) -> dict[str, pd.DataFrame]:
+    """The story tables of a run from its other tables.
+
+    Args:
+        tables: The run's tables (``events``, ``claims`` are used when present).
+        docs: Documents with ``doc_id, published, group`` (and ``country`` for country blind spots).
+        terms: Content terms per document (``doc_id, term[, count]``).
+        params: The clustering parameters.
+
+    Returns:
+        ``stories``, ``story_documents``, ``story_disagreements`` (rates the sources of a story
+        give differently) and ``blind_spots`` (with ``by``: ``source`` or ``country``).
+    """
+    result = cluster_stories(docs, terms, events=tables.get("events"), claims=tables.get("claims"),
+                             group_by="group", params=params)
+    disagreements = [story_disagreements(sid, result.documents, tables.get("claims"))
+                     for sid in multi_source(result.stories)["story_id"]] if not result.stories.empty else []
+    spots = []
+    for by, column in (("source", "group"), ("country", "country")):
+        if column in docs.columns:
+            b = blind_spots(result.stories, result.documents, docs, by=column)
+            spots.append(b.assign(by=by)[["by", *BLIND_SPOT_COLUMNS]])
+    return {
+        "stories": result.stories,
+        "story_documents": result.documents,
+        "story_disagreements": (pd.concat(disagreements, ignore_index=True) if disagreements
+                                else pd.DataFrame(columns=DISAGREEMENT_COLUMNS)),
+        "blind_spots": (pd.concat(spots, ignore_index=True) if spots
+                        else pd.DataFrame(columns=["by", *BLIND_SPOT_COLUMNS])),
+    }

@@ -219,7 +219,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     Returns:
         The tables by name, with step timings and cache statistics.
     """
-    from analysis import actors, claims, conflicts, quotes, terms, timeline, tone, topics
+    from analysis import actors, claims, conflicts, findings, quotes, stories, terms, timeline, tone, topics
 
     timings: Counter = Counter()
     t0 = perf_counter()
@@ -229,6 +229,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
 
     parts: dict[str, list[pd.DataFrame]] = {k: [] for k in (
         "actors", "mentions", "quotes", "sentence_tone", "tone", "topics", "claims", "other_figures", "events")}
+    doc_terms: list[pd.DataFrame] = []
     group_terms: Counter = Counter()
     doc_freq: Counter = Counter()
     n_term_docs = 0
@@ -280,6 +281,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         t0 = perf_counter()
         occ = terms.content_terms(ann, cd)
         occ = occ.merge(cd[["doc_id", "group"]], on="doc_id")
+        doc_terms.append(occ.groupby(["doc_id", "term"], as_index=False).size().rename(columns={"size": "count"}))
         group_terms.update(zip(occ["group"], occ["term"], strict=True))
         doc_freq.update(occ.drop_duplicates(["doc_id", "term"])["term"])
         n_term_docs += occ["doc_id"].nunique()
@@ -313,6 +315,10 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     tables["single_source_events"] = timeline.single_source_events(tables["events"], gdocs)
     tables["omitted_events"] = timeline.omitted_events(tables["events"], gdocs)
     timings["aggregate"] = perf_counter() - t0
+    t0 = perf_counter()
+    tables.update(stories.story_tables(tables, docs, pd.concat(doc_terms, ignore_index=True) if doc_terms else None))
+    tables["findings"] = findings.run_findings(tables, docs)
+    timings["stories"] = perf_counter() - t0
 
     t0 = perf_counter()
     for name, df in tables.items():
