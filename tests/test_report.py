@@ -73,8 +73,8 @@ def test_slugify_keeps_non_latin_names_distinct():
 def test_plan_has_comparison_and_one_profile_per_source(tmp_path):
     plan = report.plan_reports(["B", "A"], data_dir=tmp_path, report_date="2025-01-01", max_profiles=10,
                                documents_per_group={"A": 2, "B": 1})
-    assert [p.name for p in plan] == ["coverage", "facts", "profile-a", "profile-b"]
-    assert plan[2].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
+    assert [p.name for p in plan] == ["brief-2025-01-01", "coverage", "facts", "stories", "profile-a", "profile-b"]
+    assert plan[4].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
 
 
 def test_index_html_escapes_titles():
@@ -217,7 +217,10 @@ def test_pdfs_have_pages_cjk_text_and_the_date(report_run):
     combined = d / f"report-{REPORT_DATE}.pdf"
     reader = PdfReader(str(combined))
     assert len(reader.pages) >= 7
-    assert [o.title for o in reader.outline][:1] == ["Coverage comparison"]
+    assert [o.title for o in reader.outline][:2] == ["Brief", "Coverage comparison"]
+    brief = PdfReader(str(d / f"brief-{REPORT_DATE}.pdf"))
+    assert 2 <= len(brief.pages) <= 4
+    assert "no difference between sources can be told from chance" in _pdftotext(d / f"brief-{REPORT_DATE}.pdf")
     text = _pdftotext(combined)
     assert "Contents" in text or "CONTENTS" in text
     assert REPORT_DATE in text

@@ -50,6 +50,8 @@ MAX_FILE_BYTES = int(os.environ.get("ANALYSIS_MAX_FILE_BYTES", 20_000_000))
 REPORT_NOTEBOOKS = {
     "coverage": NOTEBOOKS_DIR / "coverage.ipynb",
     "facts": NOTEBOOKS_DIR / "facts.ipynb",
+    "stories": NOTEBOOKS_DIR / "stories.ipynb",
+    "brief": NOTEBOOKS_DIR / "brief.ipynb",
     "source_profile": NOTEBOOKS_DIR / "source_profile.ipynb",
     "index": NOTEBOOKS_DIR / "index.ipynb",
     "explore": NOTEBOOKS_DIR / "explore.ipynb",

@@ -37,27 +37,67 @@ def _cell(value, *, column: str, link_columns: tuple[str, ...]) -> str:
     return html.escape(str(value))
 
 
+LONG_TEXT_CHARS = 80
+"""A text column whose longest value in the shown rows exceeds this prints as a block row."""
+
+
+def long_text_columns(df: pd.DataFrame, *, limit: int = LONG_TEXT_CHARS) -> list[str]:
+    """The columns holding long free text (a sentence, a quote, a segment)."""
+    out = []
+    for c in df.columns:
+        values = df[c]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            lengths = values.dropna().astype(str).str.len()
+            if not lengths.empty and int(lengths.max()) > limit:
+                out.append(c)
+    return out
+
+
 def table_html(df: pd.DataFrame, *, max_rows: int = 40, link_columns: tuple[str, ...] = ("url",),
-               caption: str | None = None) -> str:
-    """An escaped HTML table of the first ``max_rows`` rows of a frame."""
+               caption: str | None = None, blocks: bool | None = None) -> str:
+    """An escaped HTML table of the first ``max_rows`` rows of a frame.
+
+    Long free-text columns (see :func:`long_text_columns`) are laid out as readable blocks:
+    each record's short fields on one row, and each long text on its own full-width row under
+    them, so that a sentence is never squeezed into a column a few characters wide (in HTML
+    and in print). ``blocks=False`` keeps the plain grid.
+    """
     shown = df.head(max_rows)
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in shown.columns)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_cell(v, column=c, link_columns=link_columns)}</td>"
-                         for c, v in zip(shown.columns, row, strict=True)) + "</tr>"
-        for row in shown.itertuples(index=False, name=None)
-    )
+    long_cols = long_text_columns(shown) if blocks is not False else []
+    if len(long_cols) == len(shown.columns):
+        long_cols = long_cols[1:]  # keep one column on the field row
+    short_cols = [c for c in shown.columns if c not in long_cols]
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in short_cols)
+    rows = []
+    for record in shown.to_dict("records"):
+        cells = "".join(f"<td>{_cell(record[c], column=c, link_columns=link_columns)}</td>" for c in short_cols)
+        if not long_cols:
+            rows.append(f"<tr>{cells}</tr>")
+            continue
+        parts = [f"<tr class='record-fields'>{cells}</tr>"]
+        for c in long_cols:
+            value = _cell(record[c], column=c, link_columns=link_columns)
+            if value:
+                label = f"<span class='block-label'>{html.escape(str(c))}</span> " if len(long_cols) > 1 else ""
+                parts.append(f"<tr class='record-text'><td colspan='{len(short_cols)}'>{label}{value}</td></tr>")
+        rows.append(f"<tbody class='record'>{''.join(parts)}</tbody>")
+    body = "".join(rows) if long_cols else f"<tbody>{''.join(rows)}</tbody>"
     more = ""
     if len(df) > max_rows:
         more = f"<p class='analysis-caption'>Showing {max_rows:,} of {len(df):,} rows; the full table is in the run's data folder.</p>"
     cap = f"<p class='analysis-caption'>{html.escape(caption)}</p>" if caption else ""
-    return f"{cap}<table class='analysis-table'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+    if long_cols:
+        note = ("<p class='analysis-caption'>Under each row: its "
+                + html.escape(", ".join(map(str, long_cols))) + ".</p>")
+        cap = cap + note
+    cls = "analysis-table blocks" if long_cols else "analysis-table"
+    return f"{cap}<table class='{cls}'><thead><tr>{head}</tr></thead>{body}</table>{more}"
 
 
 def show_table(df: pd.DataFrame, *, max_rows: int = 40, caption: str | None = None,
-               link_columns: tuple[str, ...] = ("url",)) -> None:
-    """Display a frame as an escaped HTML table."""
-    display(HTML(table_html(df, max_rows=max_rows, caption=caption, link_columns=link_columns)))
+               link_columns: tuple[str, ...] = ("url",), blocks: bool | None = None) -> None:
+    """Display a frame as an escaped HTML table (long texts as blocks, see :func:`table_html`)."""
+    display(HTML(table_html(df, max_rows=max_rows, caption=caption, link_columns=link_columns, blocks=blocks)))
 
 
 def caption(text: str) -> None:
@@ -114,3 +154,55 @@ def show_conflicts(t, conflicts: pd.DataFrame, *, limit: int = 30) -> None:
     if len(conflicts) > limit:
         parts.append(f"<p class='analysis-caption'>{len(conflicts) - limit} more in conflicts.csv.</p>")
     display(HTML("".join(parts)))
+
+
+def findings_html(sentences: list[str], *, note_text: str | None = None) -> str:
+    """The tested findings as an escaped numbered list (one sentence alone as a paragraph)."""
+    if not sentences:
+        return ""
+    cap = f"<p class='finding-note'>{html.escape(note_text)}</p>" if note_text else ""
+    if len(sentences) == 1:
+        return f"<p class='finding-list'><strong>{html.escape(sentences[0])}</strong></p>{cap}"
+    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
+    return f"<ol class='finding-list'>{items}</ol>{cap}"
+
+
+def show_findings(sentences: list[str], *, note_text: str | None = None) -> None:
+    """Display the tested findings (see :func:`findings_html`)."""
+    display(HTML(findings_html(sentences, note_text=note_text)))
+
+
+def story_sides_html(sides: pd.DataFrame, *, per_table: int = 3) -> str:
+    """A story side by side: one column per source (``per_table`` sources per table), escaped.
+
+    ``sides`` has one row per field (index) and one column per source, as from
+    :func:`analysis.stories.story_sides`.
+    """
+    if sides.empty or not len(sides.columns):
+        return ""
+    parts = []
+    sources = list(sides.columns)
+    for start in range(0, len(sources), per_table):
+        chunk = sources[start:start + per_table]
+        head = "<th class='field'></th>" + "".join(f"<th>{html.escape(str(s))}</th>" for s in chunk)
+        body = "".join(
+            f"<tr><th class='field'>{html.escape(str(field))}</th>"
+            + "".join(f"<td>{html.escape(str(row[s]))}</td>" for s in chunk) + "</tr>"
+            for field, row in sides[chunk].iterrows())
+        parts.append(f"<table class='analysis-table story-sides'><thead><tr>{head}</tr></thead>"
+                     f"<tbody>{body}</tbody></table>")
+    return "".join(parts)
+
+
+def show_story(title: str, sides: pd.DataFrame, disagreements: pd.DataFrame | None = None, *,
+               subtitle: str = "", level: int = 3) -> None:
+    """One story: its title, the sources side by side, and the figures they disagree on."""
+    out = [f"<h{level}>{html.escape(title)}</h{level}>"]
+    if subtitle:
+        out.append(f"<p class='analysis-caption'>{html.escape(subtitle)}</p>")
+    out.append(story_sides_html(sides))
+    if disagreements is not None and not disagreements.empty:
+        items = "".join(f"<div class='evidence'><span class='who'>{html.escape(str(r.measure))}</span>: "
+                        f"{html.escape(str(r.values))}</div>" for r in disagreements.itertuples(index=False))
+        out.append(f"<div class='conflict'><p><strong>Where the sources disagree</strong> (≠ above)</p>{items}</div>")
+    display(HTML("".join(out)))

@@ -312,3 +312,18 @@ def run_findings(tables: dict[str, pd.DataFrame], docs: pd.DataFrame, *,
     return tested_findings(docs, quotes=tables.get("quotes"), topics=tables.get("topics"),
                            actors=tables.get("actors"), tone=tables.get("tone"), claims=tables.get("claims"),
                            group_by="group", params=params)
+
+
+METHOD_NOTE = ("Each finding compares one source with all the others, article by article: shares with "
+               "Fisher's exact test, tone with a permutation test over articles. p-values are adjusted "
+               "together with Benjamini–Hochberg over every candidate tested (all are in data/findings.csv); "
+               "only findings with q < 0.05 are shown.")
+
+
+def report_sentences(t, *, params: FindingParams = FindingParams()) -> list[str]:
+    """The sentences a report shows for a run (:class:`analysis.tables.RunTables`)."""
+    try:
+        f = t.get("findings")
+    except FileNotFoundError:
+        return ["This run has no tested findings (findings.csv was not built)."]
+    return summary_sentences(f, t.documents, params=params)

@@ -73,6 +73,15 @@ table.analysis-table td { overflow-wrap: anywhere; }
 .jp-RenderedHTMLCommon table.analysis-table th, .jp-RenderedHTMLCommon table.analysis-table td,
 table.analysis-table th, table.analysis-table td { text-align: left; border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
 table.analysis-table th { background: #f3f6f9; }
+table.analysis-table.blocks td:last-child { min-width: 0; }
+table.analysis-table.blocks tr.record-fields td { border-bottom: none; padding-bottom: 0; font-weight: 600; }
+table.analysis-table.blocks tr.record-text td { padding: 1px 8px 6px 20px; font-weight: normal; }
+table.analysis-table.blocks tr.record-text + tr.record-text td { padding-top: 0; }
+table.analysis-table .block-label { color: #555; font-style: italic; }
+table.story-sides { table-layout: fixed; }
+table.story-sides th.field { width: 13%; }
+.finding-list li { margin: 4px 0; }
+.finding-note { color: #444; font-size: 13px; }
 .conflict { margin: 10px 0 16px; }
 .evidence { border-left: 3px solid #d1495b; padding: 4px 10px; margin: 6px 0; background: #fbf4f5; }
 .evidence .who { font-weight: 600; }
@@ -83,7 +92,8 @@ table.analysis-table th { background: #f3f6f9; }
   .report-nav { display: none; }
   h2 { break-before: auto; break-after: avoid; }
   h3 { break-after: avoid; }
-  .analysis-chart, .vega-embed, table.analysis-table tr, .evidence, .conflict, figure { break-inside: avoid; }
+  .analysis-chart, .vega-embed, table.analysis-table tr, table.analysis-table tbody.record, .evidence, .conflict,
+  figure { break-inside: avoid; }
   /* The lab CSS makes outputs unsplittable table cells; lay them out as plain blocks so long
      outputs flow across pages, while charts, table rows and evidence blocks stay whole. */
   .jp-Cell, .jp-OutputArea-child { break-inside: auto !important; }

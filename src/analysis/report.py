@@ -115,7 +115,7 @@ def validate_params(p: RunParams) -> RunParams:
         raise ParameterError(f"--dask {p.dask!r}: expected 'local' or a scheduler address such as tcp://host:8786")
     if not re.match(r"^[A-Za-z_][\w.-]*$", p.group_by or ""):
         raise ParameterError(f"--group-by {p.group_by!r}: expected a metadata column name")
-    for name in ("coverage", "facts", "source_profile", "index"):
+    for name in ("coverage", "facts", "stories", "brief", "source_profile", "index"):
         if not config.REPORT_NOTEBOOKS[name].is_file():
             raise ParameterError(f"notebook {config.REPORT_NOTEBOOKS[name]} is missing")
     return p
@@ -134,10 +134,15 @@ def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_pro
                  documents_per_group: dict[str, int]) -> list[PlannedReport]:
     """The reports of a run: the comparison, then one profile per source (largest first)."""
     common = {"data_dir": str(data_dir), "report_date": report_date}
-    plan = [PlannedReport("coverage", "coverage", "Coverage comparison",
+    plan = [PlannedReport(f"brief-{report_date}", "brief", "Brief",
+                          "Tested findings, the stories several sources covered, and where they disagree",
+                          dict(common)),
+            PlannedReport("coverage", "coverage", "Coverage comparison",
                           f"All {len(groups)} sources side by side", dict(common)),
             PlannedReport("facts", "facts", "Facts and timeline",
-                          "Tariff figures and dates each source states, and where they disagree", dict(common))]
+                          "Tariff figures and dates each source states, and where they disagree", dict(common)),
+            PlannedReport("stories", "stories", "Stories side by side",
+                          "The same story in each source, and the stories a source or country missed", dict(common))]
     ranked = sorted(groups, key=lambda g: (-documents_per_group.get(g, 0), g))[:max_profiles]
     used: set[str] = set()
     for g in sorted(ranked):

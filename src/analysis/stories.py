@@ -597,3 +597,72 @@ def story_tables(tables: dict[str, pd.DataFrame], docs: pd.DataFrame, terms: pd.
         "blind_spots": (pd.concat(spots, ignore_index=True) if spots
                         else pd.DataFrame(columns=["by", *BLIND_SPOT_COLUMNS])),
     }
+
+
+def _table(t, name: str) -> pd.DataFrame | None:
+    """A table of a run (``RunTables``), or None when this run did not build it."""
+    try:
+        return t.get(name)
+    except FileNotFoundError:
+        return None
+
+
+@dataclass
+class StoryView:
+    """One story as a report shows it."""
+
+    story_id: str
+    title: str
+    subtitle: str
+    sides: pd.DataFrame
+    disagreements: pd.DataFrame
+
+
+def story_views(t, *, min_sources: int = 2, limit: int = 12) -> list[StoryView]:
+    """The stories of a run with at least ``min_sources`` sources, largest first, ready to show.
+
+    Args:
+        t: The run's tables (:class:`analysis.tables.RunTables`).
+        min_sources: Fewest sources a story must have.
+        limit: Most stories returned.
+    """
+    stories = _table(t, "stories")
+    members = _table(t, "story_documents")
+    if stories is None or members is None or stories.empty:
+        return []
+    docs = t.get("documents", with_text=True)
+    claims = _table(t, "claims")
+    kw = {"quotes": _table(t, "quotes"), "claims": claims, "events": _table(t, "events"),
+          "tone": _table(t, "tone"), "topics": _table(t, "topics")}
+    out = []
+    for s in multi_source(stories, min_sources=min_sources).head(limit).itertuples(index=False):
+        span = s.first_date if s.first_date == s.last_date else f"{s.first_date} to {s.last_date}"
+        subtitle = (f"{s.story_id}: {int(s.documents)} articles from {int(s.n_sources)} sources, "
+                    f"published {span or 'undated'}.")
+        out.append(StoryView(s.story_id, s.title, subtitle, story_sides(s.story_id, stories, members, docs, **kw),
+                             story_disagreements(s.story_id, members, claims)))
+    return out
+
+
+def stories_summary(t, *, min_sources: int = 2) -> str:
+    """One sentence on how many stories the run found and how many several sources covered."""
+    stories = _table(t, "stories")
+    if stories is None or stories.empty:
+        return "No stories: the run has no articles."
+    multi = multi_source(stories, min_sources=min_sources)
+    n_docs = int(stories["documents"].sum())
+    if multi.empty:
+        return (f"The {n_docs} articles form {len(stories)} stories, and no story is covered by two or more "
+                "sources: there is nothing to set side by side.")
+    return (f"The {n_docs} articles form {len(stories)} stories; {len(multi)} of them are covered by two or "
+            f"more sources ({int(multi['documents'].sum())} articles) and are set side by side below.")
+
+
+def blind_spot_view(t, *, by: str = "source") -> pd.DataFrame:
+    """The blind spots of a run by ``source`` or ``country``: who missed which story, and who covered it."""
+    spots = _table(t, "blind_spots")
+    if spots is None or spots.empty:
+        return pd.DataFrame(columns=["group", "story", "covered_by"])
+    s = spots[spots["by"] == by]
+    return pd.DataFrame({"group": s["group"], "story": s["story_id"] + " " + s["title"],
+                         "covered_by": s["covered_by"]}).reset_index(drop=True)
