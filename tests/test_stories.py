@@ -147,3 +147,84 @@ def test_one_article_and_undated():
 def test_missing_column_is_named():
     with pytest.raises(ValueError, match="published"):
         st.cluster_stories(pd.DataFrame({"doc_id": ["x"], "source": ["A"]}))
+
+
+def _one_story():
+    docs = pd.DataFrame({
+        "doc_id": ["a1", "a2", "b1"], "source": ["Alpha", "Alpha", "Beta <i>"],
+        "published": ["2025-05-12", "2025-05-13", "2025-05-12"],
+        "title": ["Deal cuts tariffs", "Markets cheer", "Tariffs cut in Geneva"],
+        "text": ["The US cut its tariff to 30%. Markets rose.", "Stocks rallied. Traders cheered.",
+                 "Washington lowered the tariff to 40% on Monday. China cut its own to 10%."]})
+    members = pd.DataFrame({"story_id": "S001", "doc_id": ["a1", "a2", "b1"], "source": ["Alpha", "Alpha", "Beta <i>"],
+                            "similarity": 0.5})
+    stories = pd.DataFrame([("S001", "Tariff, Geneva (12 May 2025)", "2025-05-12", "2025-05-13", "Alpha; Beta <i>", 3,
+                             2, "2025-05-12", "tariff; geneva")], columns=st.STORY_COLUMNS)
+    claims = pd.DataFrame({"doc_id": ["a1", "b1", "b1"], "imposer": ["US", "US", "CN"], "target": ["CN", "CN", "US"],
+                           "rate_pct": [30.0, 40.0, 10.0], "scope": ""})
+    quotes = pd.DataFrame({"doc_id": ["a1", "a1", "b1"], "speaker": ["x", "y", "z"],
+                           "speaker_type": ["government", "expert", "government"], "speaker_country": ["US", "", "CN"]})
+    tone = pd.DataFrame({"doc_id": ["a1", "a2", "b1"], "target": "(all)", "sentences": 2, "mean": [0.2, 0.4, -0.3]})
+    topics = pd.DataFrame({"doc_id": ["a1", "b1", "b1"], "kind": ["aspect", "aspect", "frame"],
+                           "label": ["tariff rates", "markets", "Economic"], "sentences": [2, 1, 1]})
+    events = pd.DataFrame({"doc_id": ["b1", "b1"], "date": ["2025-05-12", "2024-01-01"], "precision": "day"})
+    return docs, members, stories, dict(claims=claims, quotes=quotes, tone=tone, topics=topics, events=events)
+
+
+def test_story_sides_mark_disagreements():
+    docs, members, stories, kw = _one_story()
+    sides = st.story_sides("S001", stories, members, docs, **kw)
+    assert list(sides.index) == st.SIDE_FIELDS and list(sides.columns) == ["Alpha", "Beta <i>"]
+    a, b = sides["Alpha"], sides["Beta <i>"]
+    assert a["Headline"] == "Deal cuts tariffs (+1 more)" and a["First sentence"] == "The US cut its tariff to 30%."
+    assert a["Figures stated"] == "US on CN: 30% ≠" and b["Figures stated"] == "CN on US: 10%; US on CN: 40% ≠"
+    assert a["Voices quoted"] == "expert 1 · government (US) 1" and b["Voices quoted"] == "government (CN) 1"
+    assert a["Tone"] == "+0.30 (positive; 2 articles)" and b["Tone"].startswith("-0.30 (negative")
+    assert b["Dates stated"] == "12 May 2025"  # the 2024 background date is outside the story
+    assert (a["Main aspects"], b["Main frames"]) == ("tariff rates", "Economic")
+    dis = st.story_disagreements("S001", members, kw["claims"])
+    assert dis[["measure", "values"]].values.tolist() == [["US on CN", "Alpha: 30% | Beta <i>: 40%"]]
+    assert st.story_sides("S999", stories, members, docs, **kw).empty
+
+
+def test_old_and_new_rate_do_not_contradict_the_new_one():
+    members = pd.DataFrame({"story_id": "S001", "doc_id": ["a", "b"], "source": ["A", "B"]})
+    claims = pd.DataFrame({"doc_id": ["a", "a", "b"], "imposer": "US", "target": "CN", "rate_pct": [145.0, 30.0, 30.0]})
+    assert st.story_disagreements("S001", members, claims).empty
+
+
+def test_stories_list_and_html_are_escaped():
+    from analysis import display
+
+    docs, members, stories, kw = _one_story()
+    listed = st.stories_list(stories)
+    assert listed.values.tolist() == [["S001 Tariff, Geneva (12 May 2025)", "12–13 May 2025", "Alpha; Beta <i>", 3]]
+    html = display.story_sides_html(st.story_sides("S001", stories, members, docs, **kw))
+    assert "Beta &lt;i&gt;" in html and "<i>" not in html
+    assert st.stories_list(stories.iloc[0:0]).empty
+
+
+def test_first_sentence():
+    assert st.first_sentence("“We agreed,” he said. Then more.") == "“We agreed,” he said."
+    assert st.first_sentence("") == ""
+    assert st.first_sentence("x" * 400, limit=10) == "xxxxxxxxx…"
+
+
+@pytest.mark.slow
+def test_run_tables_on_the_fixture(tmp_path):
+    """The whole pipeline (spaCy terms, stated dates and claims) groups the fixture's events."""
+    from analysis.tables import build_tables
+
+    built = build_tables(load_corpus(FIXTURE), tmp_path / "data", cache_dir=tmp_path / "cache")
+    for name in ("stories", "story_documents", "story_disagreements", "blind_spots", "findings"):
+        assert (tmp_path / "data" / f"{name}.csv").is_file()
+    s = built.tables["story_documents"]
+    by_event = s.assign(event=s["doc_id"].str.split("/").str[0]).groupby("event")["story_id"].nunique()
+    assert by_event.to_dict() == {"busan": 1, "geneva": 1, "london": 1, "other": 1, "steel": 1}
+    assert s["story_id"].nunique() == 5
+    head = pd.read_csv(tmp_path / "data" / "stories.csv", nrows=0).columns
+    assert list(head[:6]) == ["story_id", "title", "first_date", "last_date", "sources", "documents"]
+    geneva = built.tables["story_disagreements"]
+    assert "Continental Wire: 40%" in " ".join(geneva["values"])  # the invented 40% against the others' 30%
+    f = built.tables["findings"]
+    assert len(f) > 0 and not f["reported"].any()  # seven articles per source: nothing passes

@@ -197,10 +197,8 @@ def story_sides_html(sides: pd.DataFrame, *, per_table: int = 3) -> str:
 def show_story(title: str, sides: pd.DataFrame, disagreements: pd.DataFrame | None = None, *,
                subtitle: str = "", level: int = 3) -> None:
     """One story: its title, the sources side by side, and the figures they disagree on."""
-    out = [f"<h{level}>{html.escape(title)}</h{level}>"]
-    if subtitle:
-        out.append(f"<p class='analysis-caption'>{html.escape(subtitle)}</p>")
-    out.append(story_sides_html(sides))
+    sub = f"<p class='analysis-caption'>{html.escape(subtitle)}</p>" if subtitle else ""
+    out = [f"<div class='story-head'><h{level}>{html.escape(title)}</h{level}>{sub}</div>", story_sides_html(sides)]
     if disagreements is not None and not disagreements.empty:
         items = "".join(f"<div class='evidence'><span class='who'>{html.escape(str(r.measure))}</span>: "
                         f"{html.escape(str(r.values))}</div>" for r in disagreements.itertuples(index=False))

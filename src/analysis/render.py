@@ -100,6 +100,8 @@ table.story-sides th.field { width: 13%; }
   .jp-OutputArea-output { display: block !important; overflow: visible !important; break-inside: auto; }
   .jp-OutputArea-child, .jp-Cell-outputArea, .jp-OutputArea, .jp-Cell-outputWrapper { display: block !important; }
   .analysis-caption { break-before: avoid; }
+  .story-head { break-after: avoid; }
+  table.story-sides { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
 }
 """

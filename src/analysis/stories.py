@@ -666,3 +666,26 @@ def blind_spot_view(t, *, by: str = "source") -> pd.DataFrame:
     s = spots[spots["by"] == by]
     return pd.DataFrame({"group": s["group"], "story": s["story_id"] + " " + s["title"],
                          "covered_by": s["covered_by"]}).reset_index(drop=True)
+
+
+def _span(first: str, last: str) -> str:
+    if not first:
+        return "undated"
+    if first == last or not last:
+        return _fmt_date(first)
+    a, b = date.fromisoformat(first), date.fromisoformat(last)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}–{b.day} {b.strftime('%B')} {b.year}"
+    return f"{_fmt_date(first)} – {_fmt_date(last)}"
+
+
+def stories_list(stories: pd.DataFrame, *, min_sources: int = 2) -> pd.DataFrame:
+    """A compact list of the stories with ``min_sources`` sources or more: id, title, dates, sources, articles."""
+    multi = multi_source(stories, min_sources=min_sources)
+    if multi.empty:
+        return pd.DataFrame(columns=["story", "dates", "sources", "articles"])
+    return pd.DataFrame({
+        "story": multi["story_id"] + " " + multi["title"],
+        "dates": [_span(str(a or ""), str(b or "")) for a, b in zip(multi["first_date"].fillna(""),
+                                                                    multi["last_date"].fillna(""), strict=True)],
+        "sources": multi["sources"], "articles": multi["documents"].astype(int)})
