@@ -228,3 +228,10 @@ def test_run_tables_on_the_fixture(tmp_path):
     assert "Continental Wire: 40%" in " ".join(geneva["values"])  # the invented 40% against the others' 30%
     f = built.tables["findings"]
     assert len(f) > 0 and not f["reported"].any()  # seven articles per source: nothing passes
+
+
+def test_blocks_give_the_same_stories(corpus, monkeypatch):
+    docs, events = corpus
+    whole = st.cluster_stories(docs, events=events).documents
+    monkeypatch.setattr(st, "BLOCK_ROWS", 4)
+    assert st.cluster_stories(docs, events=events).documents.equals(whole)

@@ -177,6 +177,22 @@ def time_factor(gap_days: np.ndarray, *, params: StoryParams = StoryParams()) ->
     return np.where(np.isnan(gap), params.undated, f)
 
 
+BLOCK_ROWS = 1000
+"""Rows of the similarity matrix computed at once; bounds memory on large corpora."""
+
+
+def similarity_block(text, facts, days: np.ndarray, rows: np.ndarray, cols: np.ndarray, *,
+                     params: StoryParams = StoryParams()) -> np.ndarray:
+    """The combined similarity of the articles ``rows`` against the articles ``cols`` (dense)."""
+    t = np.asarray((text[rows] @ text[cols].T).todense(), dtype=float) if text.shape[1] else \
+        np.zeros((len(rows), len(cols)))
+    f = np.asarray((facts[rows] @ facts[cols].T).todense(), dtype=float) if facts.shape[1] else 0.0
+    content = np.clip(t, 0, 1) * (1.0 + params.w_facts * np.clip(f, 0, 1))
+    sim = np.clip(time_factor(days[rows][:, None] - days[cols][None, :], params=params) * content, 0.0, 1.0)
+    sim[rows[:, None] == cols[None, :]] = 1.0
+    return sim
+
+
 def pair_similarity(text, facts, days: np.ndarray, *, params: StoryParams = StoryParams()) -> np.ndarray:
     """The combined similarity of every pair of articles (dense, symmetric, diagonal 1).
 
@@ -186,37 +202,42 @@ def pair_similarity(text, facts, days: np.ndarray, *, params: StoryParams = Stor
         days: Publication day numbers (NaN when unknown).
         params: The clustering parameters.
     """
-    n = text.shape[0]
-    t = np.asarray((text @ text.T).todense(), dtype=float) if text.shape[1] else np.zeros((n, n))
-    f = np.asarray((facts @ facts.T).todense(), dtype=float) if facts.shape[1] else np.zeros((n, n))
-    content = np.clip(t, 0, 1) * (1.0 + params.w_facts * np.clip(f, 0, 1))
-    sim = time_factor(days[:, None] - days[None, :], params=params) * content
-    sim = np.clip(sim, 0.0, 1.0)
-    np.fill_diagonal(sim, 1.0)
-    return sim
+    idx = np.arange(text.shape[0])
+    return similarity_block(text, facts, days, idx, idx, params=params)
 
 
-def _labels(sim: np.ndarray, *, params: StoryParams) -> np.ndarray:
-    """Cluster labels from a similarity matrix (components first, then average linkage in each)."""
-    from scipy.sparse import csr_matrix
+def _labels(text, facts, days: np.ndarray, *, params: StoryParams) -> np.ndarray:
+    """Story labels: components of the graph of similar pairs, then average linkage within each.
+
+    Average linkage only merges clusters that have a pair at least ``min_similarity`` alike, so
+    the connected components of that graph bound the stories; each is clustered on its own, and
+    the full matrix is never held for a large corpus.
+    """
+    from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
     from sklearn.cluster import AgglomerativeClustering
 
-    n = sim.shape[0]
-    # Average linkage only merges clusters with a pair at least this similar, so components
-    # of that graph bound the stories and each can be clustered on its own.
-    _, comp = connected_components(csr_matrix(sim >= params.min_similarity), directed=False)
+    n = text.shape[0]
+    everything = np.arange(n)
+    rows_i, cols_i = [], []
+    for start in range(0, n, BLOCK_ROWS):
+        rows = everything[start:start + BLOCK_ROWS]
+        r, c = np.nonzero(similarity_block(text, facts, days, rows, everything, params=params) >= params.min_similarity)
+        rows_i.append(r + start)
+        cols_i.append(c)
+    r, c = np.concatenate(rows_i), np.concatenate(cols_i)
+    _, comp = connected_components(coo_matrix((np.ones(len(r)), (r, c)), shape=(n, n)), directed=False)
     labels = np.full(n, -1)
     next_label = 0
-    for c in np.unique(comp):
-        idx = np.flatnonzero(comp == c)
+    for k in np.unique(comp):
+        idx = np.flatnonzero(comp == k)
         if len(idx) == 1:
             labels[idx] = next_label
             next_label += 1
             continue
         model = AgglomerativeClustering(n_clusters=None, metric="precomputed", linkage="average",
                                         distance_threshold=1.0 - params.min_similarity)
-        sub = model.fit_predict(1.0 - sim[np.ix_(idx, idx)])
+        sub = model.fit_predict(1.0 - similarity_block(text, facts, days, idx, idx, params=params))
         labels[idx] = sub + next_label
         next_label += int(sub.max()) + 1
     return labels
@@ -312,8 +333,7 @@ def cluster_stories(docs: pd.DataFrame, terms: pd.DataFrame | None = None, *,
     text = _tfidf(terms, ids)
     facts = _tfidf(fact_terms(events, claims, published=d.set_index("doc_id")["published"],
                               window_days=params.max_gap_days), ids)
-    sim = pair_similarity(text, facts, _days(d["published"]), params=params)
-    labels = _labels(sim, params=params)
+    labels = _labels(text, facts, _days(d["published"]), params=params)
 
     t = terms[terms["doc_id"].isin(set(ids))]
     vocab = sorted(t["term"].astype(str).unique())
