@@ -229,6 +229,19 @@ def test_run_tables_on_the_fixture(tmp_path):
     f = built.tables["findings"]
     assert len(f) > 0 and not f["reported"].any()  # seven articles per source: nothing passes
 
+    from analysis import findings
+    from analysis.tables import RunTables
+
+    t = RunTables(tmp_path / "data")
+    views = st.story_views(t, max_sources=2)
+    assert [len(v.sides.columns) for v in views] == [2, 2, 2, 2]
+    assert "Shown: the 2 sources with most articles" in views[0].subtitle
+    assert st.stories_summary(t).startswith("The 21 articles form 5 stories; 4 of them are covered by two or more")
+    assert st.blind_spot_view(t, by="country").values.tolist() == [
+        ["CN", "S004 " + t.stories.set_index("story_id").loc["S004", "title"], "DE; US"]]
+    [sentence] = findings.report_sentences(t)
+    assert sentence.startswith(f"None of the {len(f)} differences tested between sources, over 21 articles")
+
 
 def test_blocks_give_the_same_stories(corpus, monkeypatch):
     docs, events = corpus

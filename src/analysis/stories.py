@@ -638,13 +638,14 @@ class StoryView:
     disagreements: pd.DataFrame
 
 
-def story_views(t, *, min_sources: int = 2, limit: int = 12) -> list[StoryView]:
+def story_views(t, *, min_sources: int = 2, limit: int = 12, max_sources: int | None = None) -> list[StoryView]:
     """The stories of a run with at least ``min_sources`` sources, largest first, ready to show.
 
     Args:
         t: The run's tables (:class:`analysis.tables.RunTables`).
         min_sources: Fewest sources a story must have.
         limit: Most stories returned.
+        max_sources: Most source columns per story (those with most articles in it); None shows all.
     """
     stories = _table(t, "stories")
     members = _table(t, "story_documents")
@@ -659,8 +660,13 @@ def story_views(t, *, min_sources: int = 2, limit: int = 12) -> list[StoryView]:
         span = s.first_date if s.first_date == s.last_date else f"{s.first_date} to {s.last_date}"
         subtitle = (f"{s.story_id}: {int(s.documents)} articles from {int(s.n_sources)} sources, "
                     f"published {span or 'undated'}.")
-        out.append(StoryView(s.story_id, s.title, subtitle, story_sides(s.story_id, stories, members, docs, **kw),
-                             story_disagreements(s.story_id, members, claims)))
+        sides = story_sides(s.story_id, stories, members, docs, **kw)
+        if max_sources is not None and len(sides.columns) > max_sources:
+            counts = members[members["story_id"] == s.story_id].groupby("source").size()
+            keep = sorted(sides.columns, key=lambda c: (-counts.get(c, 0), c))[:max_sources]
+            subtitle += f" Shown: the {max_sources} sources with most articles in it; all are in the Stories report."
+            sides = sides[[c for c in sides.columns if c in keep]]
+        out.append(StoryView(s.story_id, s.title, subtitle, sides, story_disagreements(s.story_id, members, claims)))
     return out
 
 
