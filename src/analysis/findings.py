@@ -154,7 +154,8 @@ def _tone_candidates(docs: pd.DataFrame, tone: pd.DataFrame, *, params: FindingP
             if len(x) < 2 or len(y) < 2:
                 continue
             res = permutation_test((x, y), diff, permutation_type="independent", vectorized=True,
-                                   n_resamples=params.n_resamples, alternative="two-sided", random_state=rng)
+                                   n_resamples=params.n_resamples, alternative="two-sided", random_state=rng,
+                                   batch=500)
             d = float(x.mean() - y.mean())
             about = "overall" if target == "(all)" else f"in sentences about {target}"
             word = "more positive" if d > 0 else "more negative"
