@@ -114,3 +114,10 @@ def test_at_most_eight_are_reported():
                           columns=["doc_id", "kind", "label", "sentences"])
     f = fd.tested_findings(docs, topics=topics, params=FAST)
     assert (f["q_value"] < 0.05).sum() > 8 and f["reported"].sum() == 8
+
+
+def test_known_actors_only():
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(12)], "source": ["A"] * 6 + ["B"] * 6})
+    actors = pd.DataFrame({"doc_id": list(docs["doc_id"][:6]) * 2, "actor": ["Sec"] * 6 + ["China"] * 6})
+    f = fd.tested_findings(docs, actors=actors, known_actors={"China"}, params=FAST)
+    assert set(f["subject"]) == {"China"}

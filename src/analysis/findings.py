@@ -5,7 +5,7 @@ unit that is sampled, so sentences or quotes of one article never count as indep
 
 - **share of voice**: the share of its articles that quote a kind of speaker;
 - **aspects and frames**: the share of its articles that touch on an aspect or a frame;
-- **actor presence**: the share of its articles that name an actor;
+- **actor presence**: the share of its articles that name an actor (of the gazetteer, in a run);
 - **stated figures**: the share of its articles that state a given tariff rate;
 - **tone by actor**: the mean tone of its articles' sentences about an actor.
 
@@ -44,6 +44,8 @@ class FindingParams:
     """Benjamini–Hochberg q below which a finding is reported."""
     max_findings: int = 8
     """Sentences shown at most."""
+    per_section: int = 3
+    """Findings from one section taken first, before the rest fill the remaining places."""
     min_articles: int = 3
     """A category must appear in at least this many articles to be tested."""
     max_actors: int = 15
@@ -60,6 +62,10 @@ def _pct(x: float) -> str:
 
 def _q(q: float) -> str:
     return "q < 0.001" if q < 0.001 else f"q = {q:.3f}"
+
+
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def _articles(n: int) -> str:
@@ -158,13 +164,16 @@ def _tone_candidates(docs: pd.DataFrame, tone: pd.DataFrame, *, params: FindingP
                                    batch=500)
             d = float(x.mean() - y.mean())
             about = "overall" if target == "(all)" else f"in sentences about {target}"
-            word = "more positive" if d > 0 else "more negative"
+            if d > 0:
+                word = "less negative" if x.mean() < 0 else "more positive"
+            else:
+                word = "less positive" if x.mean() > 0 else "more negative"
             rows.append({
                 "section": "tone by actor", "test": "permutation (articles)", "source": source, "subject": target,
                 "statistic": round(d, DECIMALS), "effect": round(d, DECIMALS), "value": round(float(x.mean()), DECIMALS),
                 "rest_value": round(float(y.mean()), DECIMALS), "n_source": len(x), "n_rest": len(y),
                 "n": len(x) + len(y), "p_value": float(res.pvalue),
-                "finding": (f"{source}'s tone {about} is {word} than the other sources' (mean article "
+                "finding": (f"{_possessive(source)} tone {about} is {word} than the other sources' (mean article "
                             f"tone {x.mean():+.2f} over {_articles(len(x))}, against {y.mean():+.2f} over {len(y)})"),
             })
     return rows
@@ -190,10 +199,12 @@ def _topic_hits(topics: pd.DataFrame | None) -> pd.DataFrame:
                          "subject": t["label"].astype(str) + " (" + t["kind"].astype(str) + ")"})
 
 
-def _actor_hits(actors: pd.DataFrame | None, max_actors: int) -> pd.DataFrame:
+def _actor_hits(actors: pd.DataFrame | None, max_actors: int, known: set[str] | None = None) -> pd.DataFrame:
     if actors is None or actors.empty or not {"doc_id", "actor"} <= set(actors.columns):
         return pd.DataFrame(columns=["doc_id", "subject"])
     a = actors.assign(doc_id=actors["doc_id"].astype(str)).drop_duplicates(["doc_id", "actor"])
+    if known is not None:
+        a = a[a["actor"].isin(known)]
     top = a.groupby("actor").size().sort_values(ascending=False, kind="stable").head(max_actors).index
     a = a[a["actor"].isin(top)]
     return pd.DataFrame({"doc_id": a["doc_id"], "subject": a["actor"].astype(str)})
@@ -212,7 +223,8 @@ def _figure_hits(claims: pd.DataFrame | None) -> pd.DataFrame:
 def candidate_findings(docs: pd.DataFrame, *, quotes: pd.DataFrame | None = None,
                        topics: pd.DataFrame | None = None, actors: pd.DataFrame | None = None,
                        tone: pd.DataFrame | None = None, claims: pd.DataFrame | None = None,
-                       group_by: str = "group", params: FindingParams = FindingParams()) -> pd.DataFrame:
+                       group_by: str = "group", known_actors: set[str] | None = None,
+                       params: FindingParams = FindingParams()) -> pd.DataFrame:
     """Every tested candidate finding, with its p-value (q-values and ``reported`` not yet set).
 
     Args:
@@ -224,6 +236,8 @@ def candidate_findings(docs: pd.DataFrame, *, quotes: pd.DataFrame | None = None
         tone: Per-document tone by target (``doc_id, target, sentences, mean``).
         claims: Tariff-rate claims (``doc_id, imposer, target, rate_pct``).
         group_by: The column naming each article's source.
+        known_actors: Only these actors are tested for presence (e.g. the gazetteer's, leaving out
+            names that only the NER model proposed); None tests the most widely named of all.
         params: Thresholds.
     """
     if group_by not in docs.columns and "source" in docs.columns:
@@ -234,7 +248,7 @@ def candidate_findings(docs: pd.DataFrame, *, quotes: pd.DataFrame | None = None
                               params=params),
         *_presence_candidates(d, _topic_hits(topics), section="aspects and frames", phrase="touches on {subject}",
                               params=params),
-        *_presence_candidates(d, _actor_hits(actors, params.max_actors), section="actor presence",
+        *_presence_candidates(d, _actor_hits(actors, params.max_actors, known_actors), section="actor presence",
                               phrase="names {subject}", params=params),
         *_presence_candidates(d, _figure_hits(claims), section="stated figures", phrase="states {subject}",
                               params=params),
@@ -247,8 +261,9 @@ def candidate_findings(docs: pd.DataFrame, *, quotes: pd.DataFrame | None = None
 def adjust(candidates: pd.DataFrame, *, params: FindingParams = FindingParams()) -> pd.DataFrame:
     """Benjamini–Hochberg q-values over all candidates, the ``reported`` flag and the final sentences.
 
-    Reported findings are the candidates with q < ``alpha``, at most ``max_findings``, ordered by q
-    and then by the size of the effect; each sentence ends with its test, n and q.
+    Reported findings are the candidates with q < ``alpha``, at most ``max_findings``, the most
+    certain first (at most ``per_section`` of a section before the others fill the list); each
+    sentence ends with its test, n and q. Rows stay ordered by q.
     """
     from scipy.stats import false_discovery_control
 
@@ -260,8 +275,18 @@ def adjust(candidates: pd.DataFrame, *, params: FindingParams = FindingParams())
     c = c.sort_values(["q_value", "p_value", "_abs", "section", "source", "subject"],
                       ascending=[True, True, False, True, True, True], kind="stable").reset_index(drop=True)
     c["reported"] = False
-    significant = c.index[c["q_value"] < params.alpha]
-    c.loc[significant[: params.max_findings], "reported"] = True
+    significant = list(c.index[c["q_value"] < params.alpha])
+    # At most ``per_section`` from one section first, so one kind of difference does not fill the
+    # list; then the remaining places go to the most certain of the rest.
+    chosen: list[int] = []
+    per: dict[str, int] = {}
+    for i in significant:
+        sec = c.at[i, "section"]
+        if len(chosen) < params.max_findings and per.get(sec, 0) < params.per_section:
+            chosen.append(i)
+            per[sec] = per.get(sec, 0) + 1
+    chosen += [i for i in significant if i not in chosen][: params.max_findings - len(chosen)]
+    c.loc[chosen, "reported"] = True
     tests = c["test"].map({"Fisher exact": "Fisher exact test", "permutation (articles)":
                            "permutation test over articles"}).fillna(c["test"])
     c["finding"] = c["finding"] + " (" + tests + ", n = " + c["n"].astype(str) + ", " + c["q_value"].map(_q) + ")."
@@ -297,7 +322,9 @@ def summary_sentences(findings: pd.DataFrame, docs: pd.DataFrame, *, group_by: s
         return ["With one article per source, no difference between sources can be told from chance."]
     reported = findings[findings["reported"].astype(bool)] if not findings.empty else findings
     if not reported.empty:
-        return list(reported["finding"])
+        return list(reported.sort_values(["section", "q_value", "p_value"], key=lambda col: col.map(
+            {name: i for i, name in enumerate(SECTIONS)}) if col.name == "section" else col,
+            kind="stable")["finding"])
     tested = len(findings)
     if tested == 0:
         return [f"With {len(d)} articles from {n_sources} sources (at most {int(per_source.max())} from one), "
@@ -310,9 +337,12 @@ def summary_sentences(findings: pd.DataFrame, docs: pd.DataFrame, *, group_by: s
 def run_findings(tables: dict[str, pd.DataFrame], docs: pd.DataFrame, *,
                  params: FindingParams = FindingParams()) -> pd.DataFrame:
     """``findings.csv`` of a run from its tables (``quotes``, ``topics``, ``actors``, ``tone``, ``claims``)."""
+    from analysis.gazetteer import load_gazetteer
+
+    known = {a.name for a in load_gazetteer().actors}
     return tested_findings(docs, quotes=tables.get("quotes"), topics=tables.get("topics"),
                            actors=tables.get("actors"), tone=tables.get("tone"), claims=tables.get("claims"),
-                           group_by="group", params=params)
+                           group_by="group", known_actors=known, params=params)
 
 
 METHOD_NOTE = ("Each finding compares one source with all the others, article by article: shares with "
