@@ -534,7 +534,7 @@ def _dates(events: pd.DataFrame | None, ids: set[str], first: str, last: str) ->
 def story_sides(story_id: str, stories: pd.DataFrame, story_documents: pd.DataFrame, docs: pd.DataFrame, *,
                 quotes: pd.DataFrame | None = None, claims: pd.DataFrame | None = None,
                 events: pd.DataFrame | None = None, tone: pd.DataFrame | None = None,
-                topics: pd.DataFrame | None = None) -> pd.DataFrame:
+                topics: pd.DataFrame | None = None, sentence_limit: int = 320) -> pd.DataFrame:
     """One story side by side: a row per :data:`SIDE_FIELDS`, a column per source.
 
     Figures a source states that another source of the story contradicts (another rate for the
@@ -547,6 +547,7 @@ def story_sides(story_id: str, stories: pd.DataFrame, story_documents: pd.DataFr
         story_documents: ``documents`` of :func:`cluster_stories`.
         docs: Documents with ``doc_id, published`` and, when present, ``title`` and ``text``.
         quotes, claims, events, tone, topics: The run's per-document tables (any may be missing).
+        sentence_limit: Longest first sentence shown, in characters.
 
     Returns:
         Index named ``field``; empty when the story is unknown.
@@ -574,7 +575,7 @@ def story_sides(story_id: str, stories: pd.DataFrame, story_documents: pd.DataFr
             figs.append(f"{measure}: {', '.join(sorted(set(rates), key=lambda x: float(x[:-1])))}{mark}")
         columns[source] = [
             (title or "(no headline)") + more,
-            first_sentence(text),
+            first_sentence(text, limit=sentence_limit),
             _voices(quotes, ids),
             "; ".join(figs) if figs else "none",
             _dates(events, ids, str(story["first_date"]), str(story["last_date"])),
@@ -638,7 +639,8 @@ class StoryView:
     disagreements: pd.DataFrame
 
 
-def story_views(t, *, min_sources: int = 2, limit: int = 12, max_sources: int | None = None) -> list[StoryView]:
+def story_views(t, *, min_sources: int = 2, limit: int = 12, max_sources: int | None = None,
+                sentence_limit: int = 320) -> list[StoryView]:
     """The stories of a run with at least ``min_sources`` sources, largest first, ready to show.
 
     Args:
@@ -646,6 +648,7 @@ def story_views(t, *, min_sources: int = 2, limit: int = 12, max_sources: int | 
         min_sources: Fewest sources a story must have.
         limit: Most stories returned.
         max_sources: Most source columns per story (those with most articles in it); None shows all.
+        sentence_limit: Longest first sentence shown, in characters.
     """
     stories = _table(t, "stories")
     members = _table(t, "story_documents")
@@ -660,7 +663,7 @@ def story_views(t, *, min_sources: int = 2, limit: int = 12, max_sources: int | 
         span = s.first_date if s.first_date == s.last_date else f"{s.first_date} to {s.last_date}"
         subtitle = (f"{s.story_id}: {int(s.documents)} articles from {int(s.n_sources)} sources, "
                     f"published {span or 'undated'}.")
-        sides = story_sides(s.story_id, stories, members, docs, **kw)
+        sides = story_sides(s.story_id, stories, members, docs, sentence_limit=sentence_limit, **kw)
         if max_sources is not None and len(sides.columns) > max_sources:
             counts = members[members["story_id"] == s.story_id].groupby("source").size()
             keep = sorted(sides.columns, key=lambda c: (-counts.get(c, 0), c))[:max_sources]
