@@ -108,7 +108,7 @@ def test_store_accepts_empty_and_mixed_tables(df, tmp_path):
 def test_missing_table_is_named(tmp_path):
     tables.write_store({"documents": pd.DataFrame({"doc_id": ["a"]})}, tmp_path)
     with pytest.raises(FileNotFoundError, match="'claims'"):
-        tables.load_tables(tmp_path).claims
+        tables.load_tables(tmp_path).get("claims")
 
 
 def test_sentence_table_for_exploration(seed_tables):

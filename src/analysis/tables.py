@@ -117,19 +117,42 @@ def export_csvs(tables: dict[str, pd.DataFrame], data_dir: str | Path) -> list[P
     return [write_csv(df, Path(data_dir) / f"{name}.csv") for name, df in tables.items()]
 
 
+GROUPABLE_COLUMNS = ("source", "language", "author", "country", "outlet_type")
+"""Fixed document columns a user may group by; metadata columns of the corpus (``category``...) follow."""
+
+
+def groupable_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a documents frame a user can pass to ``--group-by``.
+
+    These are the outlet, language, author, country and outlet type, and every further metadata
+    column of the corpus (``category``, ``region``...); internal columns such as ``sha256`` or
+    ``removed_lines`` are not offered.
+    """
+    from analysis.corpus import FRAME_COLUMNS
+
+    extra = [c for c in frame.columns if c not in FRAME_COLUMNS and c != "group"]
+    return [c for c in GROUPABLE_COLUMNS if c in frame.columns] + sorted(extra)
+
+
 def documents_frame(corpus: Corpus, *, group_by: str = "source") -> pd.DataFrame:
-    """``documents.csv``: one row per document, with the grouping column as ``group``.
+    """``documents``: one row per document, with the grouping column as ``group``.
 
     Raises:
-        KeyError: if ``group_by`` is not a metadata column of the corpus.
+        KeyError: if ``group_by`` is not a metadata column of the corpus (naming those it has).
     """
     df = corpus.to_frame()
-    if group_by not in df.columns:
-        raise KeyError(f"--group-by {group_by!r}: no such metadata column; have {sorted(df.columns)}")
+    if group_by not in groupable_columns(df):
+        raise KeyError(f"--group-by {group_by!r}: no such metadata column; choose from "
+                       f"{', '.join(groupable_columns(df))}")
     cols = DOCUMENT_COLUMNS + [c for c in df.columns if c not in DOCUMENT_COLUMNS]
     df = df[cols].copy()
     df["group"] = df[group_by].fillna("").astype(str).replace("", "(none)")
     return df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def rejected_frame(corpus: Corpus) -> pd.DataFrame:
+    """``rejected``: every input rejected or altered, with the reason (columns ``path, reason``)."""
+    return pd.DataFrame([(r.path, r.reason) for r in corpus.rejected], columns=["path", "reason"])
 
 
 def source_summary(docs: pd.DataFrame) -> pd.DataFrame:
@@ -365,7 +388,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "quoted_share": quoted_share(docs),
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
-        "rejected": pd.DataFrame([(r.path, r.reason) for r in corpus.rejected], columns=["path", "reason"]),
+        "rejected": rejected_frame(corpus),
         **cat,
     }
     tables["actors_by_source"] = actors_by_source(tables["actors"], gdocs)
