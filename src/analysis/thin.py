@@ -139,6 +139,8 @@ def reason(t, section: str, *, source: str | None = None) -> str:
             return (f"{s.label} {s.need} at least {_count(s.needs)} sources with English text; "
                     f"this run has {_count(len(english))}.")
         return f"{s.label}: {s.none} was found in {source}'s English text."
+    if not groups:
+        return f"{s.label}: this run has no document."
     if s.english_only and not english:
         return (f"{s.label} {s.are} measured on English text, and none of the {_plural(len(groups), 'source')} "
                 f"in this run has any.")
