@@ -97,12 +97,29 @@ table.analysis-table th { background: #f3f6f9; }
 
 @lru_cache(maxsize=2)
 def vega_bundle(vl_version: str | None = None) -> str:
-    """The inline Vega, Vega-Lite and Vega-Embed bundle (about 0.9 MB of JavaScript)."""
+    """The inline Vega, Vega-Lite and Vega-Embed bundle (about 0.9 MB of JavaScript).
+
+    Building it takes seconds, so it is kept in ``INTERIM_DIR/vega/``, keyed by the
+    Vega-Lite and vl-convert versions (a derived, disposable file).
+    """
     import altair as alt
     import vl_convert
 
     version = vl_version or ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vl_convert.javascript_bundle(vl_version=version)
+    cached = config.INTERIM_DIR / "vega" / f"bundle-vl{version}-vlc{getattr(vl_convert, '__version__', 'x')}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError as exc:
+        log.debug("cannot cache the Vega bundle in %s: %s", cached.parent, exc)
+    return bundle
 
 
 def script_safe_json(obj) -> str:
