@@ -126,3 +126,24 @@ def test_dask_local_cluster_gives_identical_csvs(seed_corpus, seed_tables, tmp_p
     names = sorted(p.name for p in seed_tables.glob("*.csv"))
     _match, mismatch, errors = filecmp.cmpfiles(seed_tables, out, names, shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_no_notebook_reads_a_csv():
+    """Notebooks read the typed store (tables.load_tables); CSVs are exports for people."""
+    import nbformat
+
+    from analysis import config
+
+    for path in config.REPORT_NOTEBOOKS.values():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert "read_csv" not in cell.source and ".csv" not in cell.source, path.name
+
+
+def test_build_writes_the_store_and_the_exports(seed_tables):
+    stored = sorted(p.stem for p in (seed_tables / tables.STORE_DIR).glob("*.parquet"))
+    exported = sorted(p.stem for p in seed_tables.glob("*.csv"))
+    assert stored == exported and "documents" in stored
+    t = tables.load_tables(seed_tables)
+    assert pd.api.types.is_integer_dtype(t.documents["words"])
+    assert "text" not in t.documents.columns and "text" in t.get("documents", with_text=True).columns

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from analysis import thin, views
+from analysis import profile, thin, views
 from analysis.charts import coverage as cov
 from analysis.charts import facts
 from analysis.charts import voices_quotes as vq
@@ -168,3 +168,40 @@ def test_documents_folded():
     d = views.documents_folded(many(25), n=20)
     assert set(d["source"]) == {f"S{i:02d}" for i in range(20)} | {"other (5 sources)"}
     assert (d["group"] == d["source"]).all()
+
+
+# ---------------------------------------------------------------- views accept empty and one-row tables
+
+
+def _empty_run() -> Tables:
+    t = run({"A": ["fr"]})
+    t.claims = pd.DataFrame(columns=["doc_id", "imposer", "target", "rate_pct", "from_rate_pct", "scope", "effective",
+                                     "sentence_index", "sentence"])
+    t.events = pd.DataFrame(columns=["doc_id", "date", "precision", "sentence_index", "sentence", "expression"])
+    t.conflicts = pd.DataFrame(columns=["kind", "description", "doc_ids", "values", "sentences"])
+    t.quotes = pd.DataFrame(columns=["doc_id", "speaker", "speaker_type", "quote", "is_fragment", "sentence_index"])
+    t.source_topics = pd.DataFrame(columns=["source", "kind", "label", "documents", "documents_with", "sentences",
+                                            "share"])
+    t.share_of_voice = pd.DataFrame(columns=["source", "speaker_type", "quotes", "share"])
+    t.actors_by_source = pd.DataFrame(columns=["source", "actor", "actor_type", "mentions", "documents",
+                                               "per_1000_words"])
+    t.segments = pd.DataFrame(columns=["doc_id", "source", "document_language", "language", "segment"])
+    t.documents["text"] = "Pékin a annoncé jeudi de nouveaux droits de douane."
+    return t
+
+
+@pytest.mark.parametrize("view", [
+    lambda t: views.claims_view(t), lambda t: views.claims_view(t, "A"), lambda t: views.events_view(t, "A"),
+    lambda t: views.conflicts_for(t, "A"), lambda t: views.quotes_of(t, "A"), lambda t: views.topics_vs_rest(t, "A"),
+    lambda t: views.voice_vs_rest(t, "A"),
+    lambda t: profile.presence_vs_rest(t, "A"),
+], ids=["claims", "claims-of", "events-of", "conflicts-of", "quotes-of", "topics", "voice", "presence"])
+def test_views_of_an_empty_run_are_empty_frames(view):
+    out = view(_empty_run())
+    assert isinstance(out, pd.DataFrame) and out.empty
+
+
+def test_passages_of_a_source_without_english():
+    p = profile.passages_of(_empty_run(), "A")
+    assert list(p.columns) == ["doc_id", "language", "passage"]
+    assert list(p["language"]) == ["fr"] and p["passage"].iloc[0].startswith("Pékin a annoncé")

@@ -80,6 +80,8 @@ def _profiles(value: str) -> int | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
+    # As in the report kernels (see report.KERNEL_SETUP): skip jsonschema's optional IRI grammar.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr)
