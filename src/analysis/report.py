@@ -364,10 +364,10 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
         if not corpus.documents:
             _print_rejections(corpus.rejected, emit=emit)
             tables.write_csv(tables.rejected_frame(corpus), data_dir / "rejected.csv")
-            raise NoUsableCorpus(
-                f"{params.corpus}: no usable document; {len(corpus.rejected)} input(s) rejected (the first "
-                f"{min(SHOWN_REJECTIONS, len(corpus.rejected))} are listed above, all in rejected.csv of the "
-                f"failed run's data folder). {USABLE_CORPUS}")
+            n = len(corpus.rejected)
+            why = (f"{n} input(s) rejected (the first {min(SHOWN_REJECTIONS, n)} are listed above, all of them in "
+                   "rejected.csv of the failed run's data folder)" if n else "it holds no article")
+            raise NoUsableCorpus(f"{params.corpus}: no usable document; {why}. {USABLE_CORPUS}")
         if not params.quiet:
             emit(f"loaded {len(corpus.documents)} documents from {params.corpus}"
                  f" ({len(corpus.rejected)} rejected or altered)")
@@ -519,4 +519,4 @@ def _keep_failed(staging: Path, out: Path, day: str, *, emit: Callable[[str], No
     failed = out / ".failed" / f"{day}-{datetime.now().strftime('%H%M%S')}-{os.getpid()}"
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging, failed)
-    emit(f"run failed; earlier reports are intact. Partial output, with the failed notebook, is in {failed}")
+    emit(f"run failed; earlier reports are intact. Partial output (any failed notebook, data/rejected.csv) is in {failed}")
