@@ -67,6 +67,7 @@ body.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 0 24px; }
 .report-footer { margin: 32px 0 16px; color: #666; font-size: 12px; border-top: 1px solid #ddd; padding-top: 8px; }
 .analysis-chart { margin: 8px 0 4px; min-height: 40px; }
 .analysis-caption { color: #333; font-size: 13px; margin: 2px 0 14px; }
+.analysis-thin { color: #444; font-size: 14px; margin: 6px 0 16px; padding: 6px 10px; border-left: 3px solid #c8c8c8; background: #f7f7f7; }
 table.analysis-table { border-collapse: collapse; font-size: 12px; margin: 6px 0 14px; width: 100%; }
 table.analysis-table td:last-child { min-width: 40%; }
 table.analysis-table td { overflow-wrap: anywhere; }
