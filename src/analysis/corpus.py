@@ -626,6 +626,8 @@ def load_corpus(
     root = Path(root) if root is not None else Path(config.DEFAULT_CORPUS)
     max_bytes = int(max_bytes if max_bytes is not None else config.MAX_FILE_BYTES)
     keep = tuple(keep_columns)
+    if date_order not in (None, "dayfirst", "monthfirst"):
+        raise CorpusError(f"date order {date_order!r}: expected 'dayfirst' or 'monthfirst'")
     renames = read_outlet_map(outlet_map) if isinstance(outlet_map, (str, Path)) else outlet_map
     folder, files, manifest, rejected = _inputs(root, keep=keep, max_bytes=max_bytes)
 
@@ -792,7 +794,9 @@ class _Tally:
             return
         for k, v in doc.metadata_origin.items():
             if k in SUMMARY_FIELDS:
-                self.sources.setdefault(k, Counter())[v.removeprefix("column ")] += 1
+                self.sources.setdefault(k, Counter())[v.removeprefix("column ").removesuffix(" + outlet map")] += 1
+        if doc.metadata_origin.get("outlet", "").endswith(" + outlet map"):
+            self.changes["outlet renamed by the outlet map"] += 1
         if rec.meta.get("published") or "published" in doc.metadata_origin:
             self.dates_given += 1
             if doc.published is not None and doc.metadata_origin.get("published") != "text":
@@ -811,7 +815,8 @@ class _Tally:
             (top, _), *rest = counts.most_common()
             s.fields[k] = top + "".join(f"; {v} for {n}" for v, n in rest)
         s.details.extend(f"dates {o}" for o in self.orders)
-        s.details.extend(f"{what} in {n} text{'s' if n > 1 else ''}" for what, n in sorted(self.changes.items()))
+        s.details.extend(f"{what} in {n} {'article' if what.startswith('outlet') else 'text'}{'s' if n > 1 else ''}"
+                         for what, n in sorted(self.changes.items()))
         if self.dates_given and not self.dates_read and self.date_failure:
             value = self.date_failure.removeprefix("published ").split("; value dropped")[0]
             s.warnings.append(f"none of the {self.dates_given} publication dates could be read (e.g. {value}); "
