@@ -254,6 +254,9 @@ def test_flatten_spells_nested_fields_with_dots() -> None:
      ["HTML tags removed"]),
     ("Before<script>var x = 1;</script> after", "Before after", ["HTML tags removed"]),
     ("Line one<br/>line two", "Line one\nline two", ["HTML tags removed"]),
+    ("<tr><td>Steel</td><td>25%</td></tr><tr><td>Autos</td><td>25%</td></tr>", "Steel 25%\n\nAutos 25%",
+     ["HTML tags removed"]),
+    ('<span style="text-decoration: underline">Section</span> 1<!-- -->.', "Section 1.", ["HTML tags removed"]),
     ("If a < b and c > d, the rate is 10% [see note]", "If a < b and c > d, the rate is 10% [see note]", []),
     ("Plain text stays as it is.", "Plain text stays as it is.", []),
 ])

@@ -219,7 +219,8 @@ def flatten(obj: Mapping[str, object], *, prefix: str = "", depth: int = 3) -> d
 _TRUNCATION = re.compile(r"\s*(?:…|\.\.\.)?\s*\[\+\d[\d,]*\s*(?:chars?|characters)\]\s*$", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _BLOCK_TAGS = "p|div|br|li|ul|ol|h[1-6]|blockquote|figure|figcaption|table|tr|section|article|header|footer"
-_INLINE_TAGS = "a|b|i|em|strong|span|u|s|small|sub|sup|font|img|abbr|cite|code|mark|time|q|td|th|tbody|thead"
+_INLINE_TAGS = "a|b|i|em|strong|span|u|s|small|sub|sup|font|img|abbr|cite|code|mark|time|q|tbody|thead"
+_CELL = re.compile(r"</?(?:td|th)\b[^<>]*/?>", re.IGNORECASE)
 _DROP_ELEMENTS = re.compile(r"<(script|style|iframe|noscript)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})\b[^<>]*/?>", re.IGNORECASE)
 _INLINE = re.compile(rf"</?(?:{_INLINE_TAGS})\b[^<>]*/?>", re.IGNORECASE)
@@ -246,14 +247,23 @@ def clean_field_text(raw: str) -> CleanedField:
     """
     text = raw
     changes: list[str] = []
-    cut = _TRUNCATION.sub("", text)
-    if cut != text:
-        text, _ = cut, changes.append("truncation marker removed")
+    tail = text[-60:]
+    if "[+" in tail:
+        m = _TRUNCATION.search(tail)
+        if m:
+            text = text[:len(text) - len(tail) + m.start()]
+            changes.append("truncation marker removed")
     if "<" in text:
-        stripped = _COMMENT.sub("", _DROP_ELEMENTS.sub("", text))
+        lowered = text.lower()
+        stripped = text
+        if any(f"<{t}" in lowered for t in ("script", "style", "iframe", "noscript")):
+            stripped = _DROP_ELEMENTS.sub("", stripped)
+        if "<!--" in stripped:
+            stripped = _COMMENT.sub("", stripped)
         stripped = _BLOCK.sub("\n", stripped)
-        stripped = _INLINE.sub("", stripped)
+        stripped = _INLINE.sub("", _CELL.sub(" ", stripped))
         if stripped != text:
+            stripped = re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", stripped)
             text = re.sub(r"[ \t]*\n[ \t]*(?:\n[ \t]*)+", "\n\n", stripped).strip()
             changes.append("HTML tags removed")
     if _ENTITY.search(text):

@@ -299,6 +299,8 @@ def iter_json(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ())
         raise InputRejected(f"not valid JSON ({getattr(exc, 'msg', exc)})") from None
     except RecursionError:
         raise InputRejected("not valid JSON (too deeply nested)") from None
+    if isinstance(doc, dict) and doc.get("status") == "error" and "articles" not in doc:
+        raise InputRejected(f"an API error response, not articles: {scalar_text(doc.get('message')) or ''}")
     single = isinstance(doc, dict) and not isinstance(doc.get("articles"), list)
     if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
         items, container = doc["articles"], "response (JSON)"
@@ -313,8 +315,6 @@ def iter_json(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ())
     for r in rows[:_SNIFF_ROWS]:
         sample.update(dict.fromkeys(r or {}))
     if not sample:
-        if isinstance(doc, dict) and doc.get("status") == "error":
-            raise InputRejected(f"an API error response, not articles: {scalar_text(doc.get('message')) or ''}")
         raise InputRejected("JSON file holds no article object")
     fmt = detect_format(sample)
     if fmt.metadata_only:
