@@ -104,7 +104,7 @@ def validate_params(p: RunParams) -> RunParams:
     if not p.corpus.exists():
         raise ParameterError(f"--corpus {p.corpus}: no such folder or file")
     if p.corpus.is_file() and p.corpus.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".json"):
-        raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv, .jsonl or .json file")
+        raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv or a .jsonl file, or a .json file")
     from analysis.corpus import CorpusError, check_corpus, read_outlet_map
     try:  # an export of links without texts, or a bad outlet map, is a usage error
         check_corpus(p.corpus)
