@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.corpus import load_corpus
 from analysis.ingest.dates import DateProblem, detect_order, parse_date
@@ -132,3 +134,13 @@ def test_some_dates_failing_is_not_a_file_warning(tmp_path: Path) -> None:
     path = _csv(tmp_path, ["2025-05-12", "2025-13-01"])
     corpus = load_corpus(path, today=TODAY, near_duplicate_threshold=None)
     assert corpus.inputs[0].warnings == []
+
+
+@given(st.text(max_size=40), st.sampled_from([None, "dayfirst", "monthfirst"]))
+@settings(max_examples=300, deadline=None)
+def test_parse_date_gives_a_date_none_or_a_problem(value: str, order) -> None:
+    try:
+        got = parse_date(value, order=order)
+    except DateProblem:
+        return
+    assert got is None or isinstance(got, date)

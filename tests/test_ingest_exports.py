@@ -17,6 +17,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.corpus import CorpusError, MetadataOnlyExport, check_corpus, load_corpus, read_outlet_map
 from analysis.ingest.formats import (
@@ -311,3 +313,42 @@ def test_inputs_table_and_json_form() -> None:
     as_json = json.loads(json.dumps([s.as_dict() for s in corpus.inputs]))
     assert as_json[0]["line"] == corpus.summary_lines()[0]
     assert as_json[0]["fields"]["published"] == "date"
+
+
+@pytest.mark.parametrize("content, reason", [
+    ('{"status": "error", "code": "apiKeyInvalid", "message": "Your API key is invalid."}',
+     "an API error response, not articles: Your API key is invalid."),
+    ('{"status": "ok", "totalResults": 0, "articles": []}', "JSON file holds no article object"),
+    ("[1, 2, 3]", "JSON file holds no article object"),
+    ('{"title": "x", ', "not valid JSON"),
+    ('"just a string"', "holds neither an article object nor an array"),
+])
+def test_unusable_json_files_are_rejected_with_the_reason(tmp_path: Path, content: str, reason: str) -> None:
+    (tmp_path / "a.json").write_text(content, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(BEIJING + ". " + RETAIL + " on Tuesday.", encoding="utf-8")
+    corpus = load_corpus(tmp_path, today=TODAY)
+    assert [d.doc_id for d in corpus.documents] == ["b"]
+    assert reason in {r.path: r.reason for r in corpus.rejected}["a.json"]
+
+
+def test_large_json_file_suggests_json_lines(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "newsapi.json", tmp_path)
+    corpus = load_corpus(tmp_path, max_bytes=200)
+    assert "save large exports as JSON Lines" in {r.path: r.reason for r in corpus.rejected}["newsapi.json"]
+
+
+def test_undocumented_fields_are_reported_documented_ones_are_not(tmp_path: Path) -> None:
+    data = json.loads((FIXTURES / "newsapi.json").read_text(encoding="utf-8"))
+    for a in data["articles"]:
+        a["clicks"] = 3
+    (tmp_path / "n.json").write_text(json.dumps(data), encoding="utf-8")
+    corpus = load_corpus(tmp_path / "n.json", today=TODAY)
+    notes = [r.reason for r in corpus.rejected if r.path == "n.json"]
+    assert notes == ["unknown columns ignored: clicks"]
+
+
+@given(st.text(alphabet=st.sampled_from(list("<>/&#;[]+…. abpdivscript-!amp0123")), max_size=300) | st.text(max_size=100))
+@settings(max_examples=300, deadline=None)
+def test_clean_field_text_reports_every_change(raw: str) -> None:
+    cleaned = clean_field_text(raw)
+    assert (cleaned.text == raw) == (cleaned.changes == [])
