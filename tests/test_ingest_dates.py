@@ -144,3 +144,21 @@ def test_parse_date_gives_a_date_none_or_a_problem(value: str, order) -> None:
     except DateProblem:
         return
     assert got is None or isinstance(got, date)
+
+
+def test_manifest_dates_settle_the_order_for_single_files(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.txt").write_text(f"{BODY} File {name}.", encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,outlet,published\na.txt,X,03/04/2025\nb.txt,Y,25/04/2025\n",
+                                           encoding="utf-8")
+    corpus = load_corpus(tmp_path, today=TODAY, near_duplicate_threshold=None)
+    assert [d.published for d in corpus.documents] == [date(2025, 4, 3), date(2025, 4, 25)]
+    assert "dates day-first" in corpus.summary_lines()[0]
+
+
+def test_ambiguous_single_file_date_is_dropped_naming_the_options(tmp_path: Path) -> None:
+    (tmp_path / "a.md").write_text(f"---\ndate: 03/04/2025\n---\n{BODY}\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path, today=TODAY)
+    assert corpus.documents[0].published is None
+    assert any("can be read day-first or month-first; use --dayfirst or --monthfirst" in r.reason
+               for r in corpus.rejected)

@@ -352,3 +352,24 @@ def test_undocumented_fields_are_reported_documented_ones_are_not(tmp_path: Path
 def test_clean_field_text_reports_every_change(raw: str) -> None:
     cleaned = clean_field_text(raw)
     assert (cleaned.text == raw) == (cleaned.changes == [])
+
+
+SEED_LINE = "read 5 files from raw/*.txt as plain-text articles: outlet ← manifest, published ← manifest"
+
+
+def test_seed_tables_hold_the_input_summary(seed_tables) -> None:
+    import pandas as pd
+
+    inputs = pd.read_csv(seed_tables / "inputs.csv", keep_default_na=False)
+    assert list(inputs.columns) == ["path", "format", "rows", "documents", "read", "warnings"]
+    assert inputs["read"].tolist()[0].startswith(SEED_LINE)
+
+
+@pytest.mark.slow
+def test_report_prints_and_records_the_input_summary(report_run) -> None:
+    assert report_run["proc"].returncode == 0, report_run["proc"].stderr[-2000:]
+    assert SEED_LINE in report_run["proc"].stderr
+    run = json.loads((report_run["dir"] / "run.json").read_text(encoding="utf-8"))
+    assert run["inputs"][0]["line"].startswith(SEED_LINE)
+    html_text = (report_run["dir"] / "coverage.html").read_text(encoding="utf-8")
+    assert "How each input was read" in html_text and "read 5 files from raw/*.txt" in html_text

@@ -636,6 +636,7 @@ def load_corpus(
     seen_files: set[str] = set()
     groups: dict[str, _Tally] = {}
     metadata_only: list[str] = []
+    manifest_order = detect_order(row.get("published") for row in manifest.values()).order
     for path in files:
         rel = path.relative_to(folder).as_posix()
         shown = display_path(rel)
@@ -666,8 +667,8 @@ def load_corpus(
                            base="" if root.is_file() else f"{folder.name}/")
         row = manifest.get(_key(rel)) or {}
         finding = detect_order(row.get("published") or r.meta.get("published") for r in recs)
-        order = date_order or finding.order
-        refusal = None if date_order else finding.refusal()
+        order = date_order or finding.order or (None if finding.conflict else manifest_order)
+        refusal = None if order else finding.refusal()
         if refusal and not single:
             rejected.append(Rejection(shown, f"not read: {refusal}"))
             tally.summary.refused = refusal
@@ -676,6 +677,8 @@ def load_corpus(
             tally.orders[f"{date_order.removesuffix('first')}-first (--{date_order})"] += 1
         elif finding.order:
             tally.orders[f"{finding.order.removesuffix('first')}-first, as {finding.evidence!r} shows"] += 1
+        elif order and (finding.ambiguous or refusal):
+            tally.orders[f"{order.removesuffix('first')}-first, as the manifest's dates show"] += 1
         ids, note = _assign_ids(recs, rel=rel, single=single)
         if note:
             rejected.append(Rejection(shown, note))
@@ -708,8 +711,10 @@ def load_corpus(
             if w.startswith("none of the"):
                 rejected.append(Rejection(s.path, w))
     warnings = [f"{r.path}: {r.reason}" for r in rejected]
-    for line in (ln for s in inputs for ln in (s.line, *s.warnings)):
-        log.info(line)
+    for s in inputs:
+        log.info(s.line)
+        for w in s.warnings:
+            log.warning("%s: %s", s.path, w)
     for w in warnings[:20]:
         log.warning(w)
     if len(warnings) > 20:
@@ -814,7 +819,10 @@ class _Tally:
         for k, counts in self.sources.items():
             (top, _), *rest = counts.most_common()
             s.fields[k] = top + "".join(f"; {v} for {n}" for v, n in rest)
-        s.details.extend(f"dates {o}" for o in self.orders)
+        by_order: dict[str, str] = {}
+        for o in self.orders:  # one reason per order: a group of files may settle it several times
+            by_order.setdefault(o.split(" ", 1)[0].rstrip(","), o)
+        s.details.extend(f"dates {o}" for o in by_order.values())
         s.details.extend(f"{what} in {n} {'article' if what.startswith('outlet') else 'text'}{'s' if n > 1 else ''}"
                          for what, n in sorted(self.changes.items()))
         if self.dates_given and not self.dates_read and self.date_failure:
