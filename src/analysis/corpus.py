@@ -677,7 +677,7 @@ def load_corpus(
             tally.orders[f"{date_order.removesuffix('first')}-first (--{date_order})"] += 1
         elif finding.order:
             tally.orders[f"{finding.order.removesuffix('first')}-first, as {finding.evidence!r} shows"] += 1
-        elif order and (finding.ambiguous or refusal):
+        elif order and finding.ambiguous:
             tally.orders[f"{order.removesuffix('first')}-first, as the manifest's dates show"] += 1
         ids, note = _assign_ids(recs, rel=rel, single=single)
         if note:
@@ -706,10 +706,7 @@ def load_corpus(
     if near_duplicate_threshold is not None and len(docs) > 1:
         rejected.extend(mark_near_duplicates(docs, threshold=near_duplicate_threshold))
     inputs = [t.finish() for t in groups.values()]
-    for s in inputs:
-        for w in s.warnings:
-            if w.startswith("none of the"):
-                rejected.append(Rejection(s.path, w))
+    rejected.extend(Rejection(t.summary.path, t.date_warning) for t in groups.values() if t.date_warning)
     warnings = [f"{r.path}: {r.reason}" for r in rejected]
     for s in inputs:
         log.info(s.line)
@@ -791,6 +788,7 @@ class _Tally:
     date_failure: str | None = None
     text_note: str | None = None
     singular: str | None = None
+    date_warning: str | None = None
 
     def add(self, rec: Record, doc: Document | None, notes: list[Rejection]) -> None:
         self.summary.read += 1
@@ -802,12 +800,12 @@ class _Tally:
                 self.sources.setdefault(k, Counter())[v.removeprefix("column ").removesuffix(" + outlet map")] += 1
         if doc.metadata_origin.get("outlet", "").endswith(" + outlet map"):
             self.changes["outlet renamed by the outlet map"] += 1
-        if rec.meta.get("published") or "published" in doc.metadata_origin:
+        failure = next((n.reason for n in notes if n.reason.startswith("published ")), None)
+        read = doc.metadata_origin.get("published") not in (None, "text")
+        if read or failure:  # the input gave a date (the manifest's or its own)
             self.dates_given += 1
-            if doc.published is not None and doc.metadata_origin.get("published") != "text":
-                self.dates_read += 1
-            elif self.date_failure is None:
-                self.date_failure = next((n.reason for n in notes if n.reason.startswith("published ")), None)
+            self.dates_read += read
+            self.date_failure = self.date_failure or failure
 
     def finish(self) -> InputSummary:
         s = self.summary
@@ -827,8 +825,9 @@ class _Tally:
                          for what, n in sorted(self.changes.items()))
         if self.dates_given and not self.dates_read and self.date_failure:
             value = self.date_failure.removeprefix("published ").split("; value dropped")[0]
-            s.warnings.append(f"none of the {self.dates_given} publication dates could be read (e.g. {value}); "
-                              "the articles are kept without a date")
+            self.date_warning = (f"none of the {self.dates_given} publication dates could be read (e.g. {value}); "
+                                 "the articles are kept without a date")
+            s.warnings.append(self.date_warning)
         if self.text_note and s.documents:
             s.warnings.append(self.text_note)
         return s
