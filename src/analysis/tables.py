@@ -389,6 +389,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
         "rejected": rejected_frame(corpus),
+        "inputs": corpus.inputs_frame(),
         **cat,
     }
     tables["actors_by_source"] = actors_by_source(tables["actors"], gdocs)
