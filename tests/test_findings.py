@@ -6,7 +6,7 @@ import pytest
 
 from analysis import findings as fd
 
-FAST = fd.FindingParams(n_resamples=999)
+FAST = fd.FindingParams(n_resamples=999, n_resamples_max=9999)
 
 
 def synthetic(*, shuffle: bool = False, seed: int = 7):
@@ -91,7 +91,10 @@ def test_tone_is_tested_over_articles():
     f = fd.tested_findings(pd.DataFrame(docs, columns=["doc_id", "source"]), tone=tone, params=FAST)
     sour = f[(f["source"] == "Sour") & f["reported"]]
     assert len(sour) == 1 and sour.iloc[0]["n"] == 45 and sour.iloc[0]["effect"] < -0.5
+    assert "less positive" not in sour.iloc[0]["finding"]
     assert "more negative" in sour.iloc[0]["finding"] and "permutation test over articles" in sour.iloc[0]["finding"]
+    # A clear difference gets the second, longer pass: its p is below what 999 permutations can give.
+    assert sour.iloc[0]["p_value"] < 1 / 1000
 
 
 def test_topics_actors_and_figures_are_candidates():
