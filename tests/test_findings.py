@@ -124,3 +124,13 @@ def test_known_actors_only():
     actors = pd.DataFrame({"doc_id": list(docs["doc_id"][:6]) * 2, "actor": ["Sec"] * 6 + ["China"] * 6})
     f = fd.tested_findings(docs, actors=actors, known_actors={"China"}, params=FAST)
     assert set(f["subject"]) == {"China"}
+
+
+def test_findings_html():
+    from analysis import display
+    from analysis.thin import ThinData
+
+    html = display.findings_html(["A <b> quotes more", "B names China"], note_text="How.")
+    assert html.count("<tr>") == 2 and "A &lt;b&gt; quotes more" in html and "<p class='finding-note'>How.</p>" in html
+    thin = display.findings_html(ThinData("With one article per source, no difference between sources can be told from chance."))
+    assert thin.startswith("<p class='analysis-thin'>With one article per source")

@@ -239,8 +239,9 @@ def test_run_tables_on_the_fixture(tmp_path):
     assert st.stories_summary(t).startswith("The 21 articles form 5 stories; 4 of them are covered by two or more")
     assert st.blind_spot_view(t, by="country").values.tolist() == [
         ["CN", "S004 " + t.stories.set_index("story_id").loc["S004", "title"], "DE; US"]]
-    [sentence] = findings.report_sentences(t)
-    assert sentence.startswith(f"None of the {len(f)} differences tested between sources, over 21 articles")
+    thin = findings.report_sentences(t)
+    assert str(thin).startswith(f"None of the {len(f)} differences tested between sources, over 21 articles")
+    assert "analysis-thin" in thin._repr_html_()
 
 
 def test_blocks_give_the_same_stories(corpus, monkeypatch):

@@ -164,20 +164,27 @@ def show_conflicts(t, conflicts: pd.DataFrame, *, limit: int = 30) -> None:
     display(HTML("".join(parts)))
 
 
-def findings_html(sentences: list[str], *, note_text: str | None = None) -> str:
-    """The tested findings as an escaped numbered list (one sentence alone as a paragraph)."""
-    if not sentences:
-        return ""
+def findings_html(findings, *, note_text: str | None = None) -> str:
+    """The tested findings as an escaped numbered table, or the thin-data sentence saying why there are none.
+
+    Args:
+        findings: The sentences (a list), or a :class:`analysis.thin.ThinData` when none is reported.
+        note_text: How the findings were tested, shown under them.
+    """
+    from analysis.thin import is_thin
+
     cap = f"<p class='finding-note'>{html.escape(note_text)}</p>" if note_text else ""
-    if len(sentences) == 1:
-        return f"<p class='finding-list'><strong>{html.escape(sentences[0])}</strong></p>{cap}"
-    items = "".join(f"<li>{html.escape(s)}</li>" for s in sentences)
-    return f"<ol class='finding-list'>{items}</ol>{cap}"
+    if is_thin(findings):
+        return findings._repr_html_() + cap
+    if not findings:
+        return cap
+    rows = "".join(f"<tr><td class='n'>{i}</td><td>{html.escape(s)}</td></tr>" for i, s in enumerate(findings, 1))
+    return f"<table class='analysis-table finding-list'><tbody>{rows}</tbody></table>{cap}"
 
 
-def show_findings(sentences: list[str], *, note_text: str | None = None) -> None:
+def show_findings(findings, *, note_text: str | None = None) -> None:
     """Display the tested findings (see :func:`findings_html`)."""
-    display(HTML(findings_html(sentences, note_text=note_text)))
+    display(HTML(findings_html(findings, note_text=note_text)))
 
 
 def story_sides_html(sides: pd.DataFrame, *, per_table: int = 3) -> str:

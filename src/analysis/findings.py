@@ -363,10 +363,15 @@ METHOD_NOTE = ("Each finding compares one source with all the others, article by
                "only findings with q < 0.05 are shown.")
 
 
-def report_sentences(t, *, params: FindingParams = FindingParams()) -> list[str]:
-    """The sentences a report shows for a run (:class:`analysis.tables.RunTables`)."""
+def report_sentences(t, *, params: FindingParams = FindingParams()):
+    """What a report shows for a run (:class:`analysis.tables.RunTables`): the reported findings, or,
+    when none is reported, the one sentence saying why as a :class:`analysis.thin.ThinData`."""
+    from analysis.thin import ThinData
+
     try:
         f = t.get("findings")
     except FileNotFoundError:
-        return ["This run has no tested findings (findings.csv was not built)."]
-    return summary_sentences(f, t.documents, params=params)
+        return ThinData("This run has no tested findings: its findings table was not built.")
+    sentences = summary_sentences(f, t.documents, params=params)
+    reported = not f.empty and bool(f["reported"].astype(bool).any())
+    return sentences if reported else ThinData(sentences[0])

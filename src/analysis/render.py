@@ -81,7 +81,9 @@ table.analysis-table.blocks tr.record-text + tr.record-text td { padding-top: 0;
 table.analysis-table .block-label { color: #555; font-style: italic; }
 table.story-sides { table-layout: fixed; }
 table.story-sides th.field { width: 13%; }
-.finding-list li { margin: 4px 0; }
+table.finding-list td { font-size: 14px; border-bottom: none; padding: 3px 6px; }
+table.finding-list td.n { width: 1.5em; color: #1b6ca8; font-weight: 600; }
+table.finding-list td:last-child { min-width: 0; }
 .finding-note { color: #444; font-size: 13px; }
 .conflict { margin: 10px 0 16px; }
 .evidence { border-left: 3px solid #d1495b; padding: 4px 10px; margin: 6px 0; background: #fbf4f5; }
