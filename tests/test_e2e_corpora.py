@@ -187,7 +187,7 @@ def test_whitehouse_slice_with_the_default_grouping(tmp_path, cache):
     proc = run_report(path, tmp_path / "out", cache)
     plan = check_run(tmp_path / "out", proc, groups=["The White House (whitehouse.gov Briefing Room)"],
                      english=["The White House (whitehouse.gov Briefing Room)"], dated=True)
-    assert [r["name"] for r in plan["reports"]][:2] == ["coverage", "facts"]
+    assert [r["name"] for r in plan["reports"]][:4] == [f"brief-{DATE}", "coverage", "facts", "stories"]
 
 
 @pytest.mark.slow
