@@ -18,6 +18,18 @@ scikit-learn's average-linkage agglomerative clustering on ``1 − similarity``,
 loosely related articles from merging separate events.
 
 Every article belongs to exactly one story; most stories of a large corpus hold one article.
+
+Tuning (``w_facts`` 0–1 × ``min_similarity`` 0.12–0.18), on three corpora at once:
+``tests/fixtures/stories_corpus`` (invented: Geneva, London a month later, Busan, an EU steel
+story a week before Busan; adjusted Rand index against the events 1.0 for every
+``min_similarity`` ≤ 0.16 with facts, 0.93 at 0.18 without); a real 359-document slice of the
+White House Briefing Room (May–June and mid-October to November 2025, every subject, grouped
+by category), where the five Geneva documents of 11–12 May must form one story without the
+US–UK deal of 8 May (true from 0.13 without facts, and from 0.16 with ``w_facts`` = 0.5); and the devset and seeds, whose articles are
+all about different events and stay apart. The defaults (0.5, 0.16) are the lowest cut that
+is right on both the fixture and the real slice. On the devset the three White House Geneva
+texts (012–014) stay separate: in a corpus where every document is about tariffs their text
+cosines are 0.10–0.15.
 """
 
 from __future__ import annotations
