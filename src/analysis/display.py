@@ -145,7 +145,7 @@ def _kinds(shown: pd.DataFrame, layout: Layout) -> dict[str, str]:
             kinds[c] = str(c)
         elif _is_number(shown[c]):
             kinds[c] = "number"
-        elif shown[c].astype("string").str.len().max(skipna=True) > LONG_TEXT if len(shown) else False:
+        elif len(shown) and max(len(flatten(v)) for v in shown[c]) > LONG_TEXT:
             kinds[c] = "long"
         else:
             kinds[c] = "text"
