@@ -105,38 +105,45 @@ def lab(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(lab):
+def browser():
     playwright = pytest.importorskip("playwright.sync_api")
     exe = "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else find_browser()
     if not exe:
         pytest.skip("no Chromium or Chrome installed")
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=shutil.which(exe) or exe, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
-        pg = context.new_page()
-        pg.set_default_timeout(60_000)
-        seen = {"external": [], "page_errors": []}
-
-        def route(r):
-            url = r.request.url
-            if LOOPBACK.match(url) or url.startswith(("data:", "blob:", "about:")):
-                r.continue_()
-            else:
-                seen["external"].append(url)
-                r.abort()
-
-        context.route("**/*", route)
-        pg.on("pageerror", lambda e: seen["page_errors"].append(str(e)))
-        pg.seen = seen
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=shutil.which(exe) or exe, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
 
 
-def run_all(page, lab, name: str) -> None:
-    """Open a notebook, wait for the project's kernel, run all cells and wait until every one ran."""
-    page.goto(lab["url"].replace("/lab?", f"/lab/tree/{name}.ipynb?"))
+@pytest.fixture
+def page(browser):
+    """A fresh page in which every request beyond loopback is aborted (and recorded)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    seen = {"external": [], "page_errors": []}
+
+    def route(r):
+        url = r.request.url
+        if LOOPBACK.match(url) or url.startswith(("data:", "blob:", "about:")):
+            r.continue_()
+        else:
+            seen["external"].append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    pg.on("pageerror", lambda e: seen["page_errors"].append(str(e)))
+    pg.seen = seen
+    yield pg
+    context.close()
+
+
+def run_all(page, lab, name: str, shots: Path) -> None:
+    """Open a notebook alone, wait for the project's kernel, run all cells and wait until every one ran."""
+    page.goto(lab["url"].replace("/lab?", f"/lab/tree/{name}.ipynb?reset&"))
     page.get_by_text(f"{config.LAB_KERNEL_DISPLAY_NAME} | Idle").wait_for(timeout=180_000)
-    page.locator(".jp-Notebook .jp-CodeCell").first.wait_for()
+    page.locator(".jp-Notebook .jp-CodeCell").first.click()
     page.locator("li.lm-MenuBar-item", has_text="Run").click()
     page.get_by_role("menuitem", name=re.compile(r"^Run All Cells")).click()
     deadline = time.monotonic() + RUN_TIMEOUT_S
@@ -148,6 +155,7 @@ def run_all(page, lab, name: str) -> None:
             break
         time.sleep(1)
     else:
+        page.screenshot(path=str(shots / f"{name}-timeout.png"))
         raise AssertionError(f"{name}: cells did not finish in {RUN_TIMEOUT_S}s: {prompts}")
     page.get_by_text(f"{config.LAB_KERNEL_DISPLAY_NAME} | Idle").wait_for()
 
@@ -176,6 +184,15 @@ def check_outputs(page, name: str, *, min_charts: int) -> int:
     return n
 
 
+def keep_screenshots(folder: Path) -> None:
+    """Copy the screenshots to ``$ANALYSIS_SCREENSHOTS`` when set (to look at them)."""
+    target = os.environ.get("ANALYSIS_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        for p in folder.glob("*.png"):
+            shutil.copy(p, Path(target) / p.name)
+
+
 def explorer_headers(explorer) -> list[tuple[str, str]]:
     texts = explorer.locator("svg.marks .mark-text text").all_text_contents()
     return [(m["source"], m["kind"]) for m in map(HEADER.match, (t.strip() for t in texts)) if m]
@@ -183,7 +200,7 @@ def explorer_headers(explorer) -> list[tuple[str, str]]:
 
 def test_lab_renders_explore_and_filters_on_click(lab, page, tmp_path):
     data_before = _snapshot(config.DATA_DIR)
-    run_all(page, lab, "explore")
+    run_all(page, lab, "explore", tmp_path)
     check_outputs(page, "explore", min_charts=1)
     explorer = page.locator(".jp-OutputArea-output:has-text('Quotes per source')").last
     explorer.scroll_into_view_if_needed()
@@ -206,13 +223,9 @@ def test_lab_renders_explore_and_filters_on_click(lab, page, tmp_path):
     after = explorer_headers(explorer)
     assert sorted(after) == [(picked, "quote"), (picked, "sentence")]
     lines_after = explorer.locator("svg.marks .mark-text text").count()
-    assert lines_after != lines_before
+    assert lines_after > len(after) and lines_after != lines_before
     explorer.screenshot(path=str(tmp_path / "explore-after-click.png"))
-    shots = os.environ.get("ANALYSIS_SCREENSHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        for p in tmp_path.glob("*.png"):
-            shutil.copy(p, Path(shots) / p.name)
+    keep_screenshots(tmp_path)
     assert page.seen["external"] == [], page.seen["external"][:5]
     assert page.seen["page_errors"] == []
     assert _snapshot(config.DATA_DIR) == data_before, "running explore.ipynb wrote under data/"
@@ -220,10 +233,11 @@ def test_lab_renders_explore_and_filters_on_click(lab, page, tmp_path):
 
 def test_lab_renders_every_coverage_chart(lab, page, tmp_path):
     data_before = _snapshot(config.DATA_DIR)
-    run_all(page, lab, "coverage")
+    run_all(page, lab, "coverage", tmp_path)
     n = check_outputs(page, "coverage", min_charts=8)
     assert n >= 8
     page.screenshot(path=str(tmp_path / "coverage.png"))
+    keep_screenshots(tmp_path)
     assert page.seen["external"] == [], page.seen["external"][:5]
     assert page.seen["page_errors"] == []
     assert _snapshot(config.DATA_DIR) == data_before, "running coverage.ipynb wrote under data/"
