@@ -91,3 +91,10 @@ def test_marked_frames_display_for_reading_others_as_pandas():
     assert "analysis-kwic" in display._frame_html(marked)
     plain = pd.DataFrame({"a": [1]})
     assert display._frame_html(plain) == plain._repr_html_()
+
+
+def test_short_values_never_wrap_and_lists_get_spaces():
+    df = pd.DataFrame({"effective": ["2025-08-01"], "scope": ["autos;auto parts;steel"]})
+    cells = {text: style for style, text in _cells(display.table_html(df))}
+    assert "nowrap" in cells["2025-08-01"]
+    assert "autos; auto parts; steel" in cells

@@ -33,6 +33,8 @@ DEFAULT_ROWS = 25
 """Rows shown of a frame displayed without ``max_rows``."""
 LONG_TEXT = 60
 """A text column with a value longer than this many characters wraps at a reading width."""
+SHORT_TEXT = 16
+"""A text column whose values are all this short never wraps (dates, codes, rates)."""
 DISPLAY_ATTR = "analysis_display"
 """Key in ``DataFrame.attrs`` that marks a frame for :func:`table_html` (layout and total rows)."""
 
@@ -121,8 +123,11 @@ def _format(value, *, column: str, link_columns: tuple[str, ...]) -> str:
         return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 1000 else f"{value:,.0f}"
     if isinstance(value, int):
         return f"{value:,}"
-    return html.escape(flatten(value))
+    return html.escape(_LIST_SEP.sub("; ", flatten(value)))
 
+
+_LIST_SEP = re.compile(r";(?=\S)")
+"""Semicolons that join list items in the tables (``autos;steel``); shown with a space so lines can break."""
 
 _TABLE_STYLE = ("border-collapse:collapse;table-layout:auto;width:auto;max-width:100%;margin:4px 0 6px 0;"
                 "font-size:12px;line-height:1.35")
@@ -130,6 +135,7 @@ _CELL = "padding:3px 8px;vertical-align:top;border-bottom:1px solid #ddd;"
 _HEAD = _CELL + "background:#f3f6f9;font-weight:600;white-space:nowrap;"
 _STYLE = {
     "text": _CELL + "text-align:left;white-space:normal;",
+    "short": _CELL + "text-align:left;white-space:nowrap;",
     "number": _CELL + "text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums;",
     "left": _CELL + "text-align:right;white-space:nowrap;",
     "match": _CELL + "text-align:center;white-space:nowrap;font-weight:600;",
@@ -145,10 +151,9 @@ def _kinds(shown: pd.DataFrame, layout: Layout) -> dict[str, str]:
             kinds[c] = str(c)
         elif _is_number(shown[c]):
             kinds[c] = "number"
-        elif len(shown) and max(len(flatten(v)) for v in shown[c]) > LONG_TEXT:
-            kinds[c] = "long"
         else:
-            kinds[c] = "text"
+            longest = max((len(flatten(v)) for v in shown[c]), default=0)
+            kinds[c] = "long" if longest > LONG_TEXT else "short" if longest <= SHORT_TEXT else "text"
     return kinds
 
 

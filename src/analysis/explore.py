@@ -103,16 +103,13 @@ def sentences_about(t, *, actor: str | None = None, topic: str | None = None, so
     """Sentences filtered by the actors they mention, the aspect they touch and their source.
 
     Returns:
-        Columns ``source, doc_id, sentence_index, text, compound, actors, topics`` (actors and
-        topics joined with "; "); at most ``limit`` rows (the frame's display says how many
-        match in all).
+        Columns ``source, doc_id, sentence_index, text, compound, actors, topics``; at most
+        ``limit`` rows (the frame's display says how many match in all).
     """
     clause, params = _sentence_filter(actor=actor, topic=topic, source=source)
     frame = _query(t, f"SELECT source, doc_id, sentence_index, text, compound, actors, topics "
                       f"FROM {_sentences_sql(t)} {clause} ORDER BY source, doc_id, sentence_index "
                       f"LIMIT {int(limit)}", params)
-    for column in ("actors", "topics"):
-        frame[column] = frame[column].fillna("").str.replace(";", "; ", regex=False)
     total = len(frame)
     if total >= limit:
         total = int(_query(t, f"SELECT count(*) AS n FROM {_sentences_sql(t)} {clause}", params)["n"].iloc[0])
