@@ -66,6 +66,8 @@ def lab(tmp_path_factory):
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(base / "config"), JUPYTER_DATA_DIR=str(base / "data"),
                JUPYTER_RUNTIME_DIR=str(base / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(base / "settings"),
                JUPYTERLAB_WORKSPACES_DIR=str(base / "workspaces"), JUPYTER_PATH=str(base / "kernel/share/jupyter"))
+    # Reading must not write a rejected-inputs list (only report runs do): point it at a file that must not appear.
+    env["ANALYSIS_REJECTED_CSV"] = str(base / "rejected-must-not-be-written.csv")
     env.pop("JUPYTER_TOKEN", None)
     port = _free_port()
     log = (base / "lab.log").open("w", encoding="utf-8")
@@ -236,6 +238,7 @@ def test_lab_renders_explore_and_filters_on_click(lab, page, tmp_path):
     assert page.seen["external"] == [], page.seen["external"][:5]
     assert page.seen["page_errors"] == []
     assert _snapshot(config.DATA_DIR) == data_before, "running explore.ipynb wrote under data/"
+    assert not (lab["base"] / "rejected-must-not-be-written.csv").exists()
 
 
 def test_lab_renders_every_coverage_chart(lab, page, tmp_path):
@@ -249,3 +252,4 @@ def test_lab_renders_every_coverage_chart(lab, page, tmp_path):
     assert page.seen["external"] == [], page.seen["external"][:5]
     assert page.seen["page_errors"] == []
     assert _snapshot(config.DATA_DIR) == data_before, "running coverage.ipynb wrote under data/"
+    assert not (lab["base"] / "rejected-must-not-be-written.csv").exists()
