@@ -211,6 +211,9 @@ def test_lab_renders_explore_and_filters_on_click(lab, page, tmp_path):
     data_before = _snapshot(config.DATA_DIR)
     run_all(page, lab, "explore", tmp_path)
     check_outputs(page, "explore", min_charts=max(1, top_level_charts("explore")))
+    kwic = page.locator(".jp-OutputArea-output:has(table.analysis-kwic)").first
+    kwic.scroll_into_view_if_needed()
+    kwic.screenshot(path=str(tmp_path / "explore-kwic.png"))
     explorer = page.locator(".jp-OutputArea-output:has-text('Quotes per source')").last
     explorer.scroll_into_view_if_needed()
     headers = explorer_headers(explorer)

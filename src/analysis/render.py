@@ -3,7 +3,9 @@
 HTML reports load nothing over the network: the nbconvert template drops the
 require.js, MathJax and mermaid tags of the lab template, and charts are drawn
 by an inline Vega bundle from ``vl_convert``. PDFs are printed by headless
-Chromium (Debian's ``chromium`` or Google Chrome).
+Chromium (Debian's ``chromium`` or Google Chrome). :func:`enable_chart_renderer`
+decides how charts are shown in each context: report, notebook (JupyterLab, VS Code:
+an offline widget), or plain Python.
 """
 
 from __future__ import annotations
