@@ -10,8 +10,9 @@ JOBS ?= 2
 DATE ?= $(shell date +%F)
 CORPUS ?= data/raw
 OUT ?= reports
+PORT ?= 8888
 
-.PHONY: help setup system report test test-fast lab lint bench clean
+.PHONY: help setup kernel system report test test-fast lab lint bench clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -22,7 +23,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-setup: $(STAMP) system ## create .venv and install the package, its model and the system packages
+setup: $(STAMP) kernel system ## create .venv and install the package, its model, its kernel and the system packages
+
+kernel: $(STAMP) ## install the Jupyter kernel "Tariff coverage (analysis)" into .venv
+	@$(PY) -m analysis.lab --install-kernel
 
 system: ## install Chromium, Noto CJK fonts and poppler with apt-get when missing (as root)
 	@bash scripts/system-deps.sh
@@ -36,8 +40,8 @@ test: setup ## run the whole test suite (unit, notebooks, end-to-end, browser)
 test-fast: setup ## run the tests that need no kernel or browser
 	$(PY) -m pytest -q -m "not slow and not browser"
 
-lab: setup ## open JupyterLab on notebooks/ with this environment's kernel
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+lab: setup ## open JupyterLab on notebooks/ with the project's kernel, on loopback (PORT=8888; IP=0.0.0.0 to listen on every interface)
+	$(PY) -m analysis.lab --port $(PORT) $(if $(IP),--ip $(IP),)
 
 lint: setup ## check the code with ruff
 	$(VENV)/bin/ruff check src tests
