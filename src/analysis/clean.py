@@ -449,9 +449,11 @@ def reflow(text: str, *, force: bool = False, width: int = 100) -> str:
             continue
         longest = max(len(ln) for ln in lines)
         open_ended = sum(1 for ln in lines[:-1] if not _ends_sentence(ln))
-        body_lengths = sorted(len(ln) for ln in lines[:-1])
+        # A wrapped line is filled: lines that stop mid-sentence run close to the wrap width.
+        open_lines = [ln for ln in lines[:-1] if not _ends_sentence(ln)]
+        filled = sum(1 for ln in open_lines if len(ln) >= max(30, 0.6 * longest))
         wrapped = force or (len(lines) >= 3 and longest <= width and open_ended >= 0.5 * (len(lines) - 1)
-                            and body_lengths[len(body_lengths) // 2] >= 40)
+                            and filled >= 0.8 * len(open_lines))
         if not wrapped:
             out.append("\n".join(lines))
             continue
