@@ -100,7 +100,7 @@ def _actors(invented, doc_id):
     ("coref_cn", {"Zhang Yuwen": 3}, ["Zhang"]),
     ("coref_west", {"Mary Collins": 3}, ["Collins"]),
     ("coref_kr", {"Lee Jae-myung": 2}, ["Lee"]),
-    ("white_house", {"US government": 1, "Japan": 1, "South Korea": 1, "United States": 1}, []),
+    ("white_house", {"White House": 1, "Japan": 1, "South Korea": 1, "United States": 1}, []),
     ("places", {}, ["United States", "United Kingdom"]),
     ("from_actor", {"South Korea": 1, "United States": 1, "China": 1}, []),
     ("compound", {"United States": 1, "China": 2, "Japan": 1}, []),

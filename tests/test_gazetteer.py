@@ -17,7 +17,7 @@ def gaz() -> Gazetteer:
     ("a trip to Tokyo", [("Tokyo", "Japan", "metonym")]),
     ("Seoul's Foreign Ministry said", [("Seoul's Foreign Ministry", "South Korea Ministry of Foreign Affairs",
                                         "alias")]),
-    ("the White House said", [("the White House", "US government", "alias")]),
+    ("the White House said", [("the White House", "White House", "alias")]),
     ("tariffs on Chinese imports", [("Chinese", "China", "adjective")]),
     ("Prime Minister Albanese criticized", [("Prime Minister Albanese", "Anthony Albanese", "alias")]),
     ("help us with this", []),  # lower-case "us" is not the United States

@@ -235,6 +235,18 @@ def _country_inside(name: str, gaz: Gazetteer) -> str:
     return ""
 
 
+_GOVERNMENT_OF = re.compile(r"^(?:the\s+)?(?:Government|Commonwealth|Kingdom|State|Governments)\s+of\s+(?:the\s+)?(?P<c>.+)$")
+
+
+def _government_of(name: str, gaz: Gazetteer):
+    """The country of "the Government of the People's Republic of China", "the Commonwealth of Australia"."""
+    m = _GOVERNMENT_OF.match(name)
+    if not m:
+        return None
+    hit = gaz.lookup(m.group("c"))
+    return hit if hit is not None and hit.actor_type in ("country", "bloc") else None
+
+
 def _is_noise(name: str) -> bool:
     if not name or len(name) < 2 or name.casefold() in NON_ACTORS:
         return True
@@ -307,7 +319,9 @@ def document_mentions(text: str, entities: pd.DataFrame | None = None, *, gazett
         if _is_noise(name):
             continue
         s, en, raw = _trim_span(text, s0, en0, name)
-        hit = gaz.lookup(name)
+        if label == "ORG" and len(name.split()) > 8:
+            continue  # a document title read as one organisation, not an actor
+        hit = gaz.lookup(name) or _government_of(name, gaz)
         if hit is not None:
             out.append(ActorMention(s, en, raw, hit.name, hit.actor_type, hit.code or "", "ner"))
             continue

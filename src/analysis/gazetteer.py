@@ -73,8 +73,10 @@ class Gazetteer:
             for kind, forms in (("alias", (actor.name, *actor.aliases)), ("metonym", actor.metonyms),
                                 ("adjective", actor.adjectives)):
                 for form in forms:
-                    self._forms.setdefault(form, (actor, kind))
-                    self._folded.setdefault(form.casefold(), (actor, kind))
+                    # Straight and curly apostrophes name the same actor ("People's" / "People’s").
+                    for variant in dict.fromkeys((form, form.replace("'", "’"), form.replace("’", "'"))):
+                        self._forms.setdefault(variant, (actor, kind))
+                        self._folded.setdefault(variant.casefold(), (actor, kind))
         forms = sorted(self._forms, key=len, reverse=True)
         if forms:
             alts = "|".join(re.escape(f) for f in forms)

@@ -625,7 +625,9 @@ def _cue_speaker(cue: Cue, sent: tuple[int, int], cues: list[Cue], cands: list[C
     if cue.owner is not None:
         return _resolve(cue.owner, state, cands, masked, s, apps)
     in_sent = [c for c in cands if s <= c.start and c.end <= e]
-    after = [c for c in in_sent if cue.end <= c.start <= cue.end + 6]
+    after = [c for c in in_sent if cue.end <= c.start and (c.start <= cue.end + 6
+                                                           or _TITLE_GAP.fullmatch(masked[cue.end:c.start]))]
+    after = [_issuer(c, in_sent, masked) for c in after]
     if cue.is_according:
         return _resolve(after[0], state, cands, masked, s, apps) if after else None
     verb = cue.text.split()[0].lower()
@@ -644,9 +646,66 @@ def _cue_speaker(cue: Cue, sent: tuple[int, int], cues: list[Cue], cands: list[C
         return _resolve(subject, state, cands, masked, s, apps) if subject else None
     left = [c for c in in_sent if c.end <= cue.start and _eligible(c, masked, s, apps)]
     if left:
-        return _resolve(left[-1], state, cands, masked, s, apps)
+        return _resolve(_issuer(left[-1], in_sent, masked), state, cands, masked, s, apps)
     if verb in INVERTIBLE and after:
         return _resolve(after[0], state, cands, masked, s, apps)
+    return None
+
+
+_TITLE_GAP = re.compile(r"\s+(?:(?:the|of|for|and|[A-Z][\w.’'-]*)\s+){1,6}")
+"""Title words between an inverted cue and the name: "said U.S. Trade Representative Ambassador Greer"."""
+_DOCUMENT_HEADS = frozenset({"statement", "notice", "announcement", "report", "document", "readout", "declaration",
+                             "communique", "communiqué", "editorial", "commentary", "release", "letter", "filing",
+                             "post", "column", "article"})
+_ISSUED_BY = re.compile(r"\s*,?\s*(?:(?:issued|released|published|posted|put out|sent)\s+)?(?:by|from|of|in)\s+"
+                        r"(?:the\s+)?$")
+
+
+def _issuer(c: Candidate, in_sent: list[Candidate], masked: str) -> Candidate:
+    """The named issuer of a document speaker: "a notice issued by X", "an editorial in X" → X.
+
+    A statement, notice or editorial speaks for whoever issued it; an outlet's editorial is the outlet's.
+    """
+    if c.kind != "generic" or c.speaker is None:
+        return c
+    head = c.speaker.name.split()[-1].lower() if c.speaker.name else ""
+    if head not in _DOCUMENT_HEADS:
+        return c
+    for other in in_sent:
+        if other.kind == "named" and other.start >= c.end and other.speaker is not None \
+                and _ISSUED_BY.fullmatch(masked[c.end:other.start]):
+            return other
+    return c
+
+
+_LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|in|as for|and on)\b", re.IGNORECASE)
+
+
+def _label_speaker(masked: str, s: int, open_mark: int, cands: list[Candidate], state: _State,
+                   apps: list[tuple[int, int]]) -> Speaker | None:
+    """The speaker of a transcript-style label just before the quote: "Secretary Bessent: “…”".
+
+    A topic label ("On supply chains: “…”") keeps the speaker introduced before it: the
+    person named in the previous sentence, or the last speaker.
+    """
+    before = masked[s:open_mark].rstrip()
+    if not before.endswith(":"):
+        return None
+    head_end = s + len(before) - 1
+    cut = max(masked.rfind(":", s, head_end), masked.rfind("\n", s, head_end), masked.rfind(". ", s, head_end))
+    label_start = cut + 1 if cut >= s else s
+    label = masked[label_start:head_end].strip()
+    if not label or len(label.split()) > 12 or CUE_RE.search(label):
+        return None
+    named = [c for c in cands if c.kind == "named" and label_start <= c.start and c.end <= head_end
+             and c.speaker is not None]
+    persons = [c for c in named if c.speaker.is_person and _eligible(c, masked, label_start, apps)]
+    if persons:
+        return persons[-1].speaker
+    if _LABEL_TOPIC.match(label):
+        return state.last_person
+    if named and len(label.split()) <= 6:
+        return named[-1].speaker
     return None
 
 
@@ -763,6 +822,9 @@ def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, app
     cues_after_near = [c for c in cues if qe <= c.start < next_open]
     cues_before = [c for c in cues if c.end <= open_mark]
     cues_after = [c for c in cues if c.start >= qe]
+    label = _label_speaker(masked, s, open_mark, cands, state, apps)
+    if label is not None:
+        return QuoteHit(qs, qe, quote, label, ":", "label")
     order: list[tuple[Cue, str]] = []
     if at_start:
         order += [(c, "after") for c in cues_after_near]
