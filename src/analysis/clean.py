@@ -516,7 +516,7 @@ def read_layout(raw: str) -> tuple[str, CleanResult, bool]:
         text, removed = read_federal_register(text)
         meta.removed.extend(RemovedLine(line=0, text=t, rule=r) for t, r in removed)
         body_layout = True
-    elif _MD_EVIDENCE.search(text[:200000]):
+    elif body_layout or _MD_EVIDENCE.search(text[:200000]):
         text = re.sub(r"<figure\b.*?</figure>", "\n\n", text, flags=re.DOTALL | re.IGNORECASE)
         text = markdown_to_text(text)
         body_layout = True
