@@ -66,7 +66,7 @@ def make_docs(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     ("a 90-day freeze is scheduled to expire on July 9, the US on Monday set a 25 percent tax", "2025-07-09",
      [("2025-07-09", "day"), ("2025-07-07", "day")]),
     ("After two days of negotiations over the weekend, on May 12, both sides announced a cut.", "2025-05-12",
-     [("2025-05-12", "day")]),
+     [("2025-05-10", "day"), ("2025-05-11", "day"), ("2025-05-12", "day")]),
     # invented
     ("The ministry said on Friday that the rules take effect immediately.", "2025-06-04", [("2025-05-30", "day")]),
     ("Talks will resume next Tuesday in Geneva.", "2025-06-04", [("2025-06-10", "day")]),

@@ -480,6 +480,29 @@ _GLUED_CHANGE = re.compile(r"(\b(?:" + _MONTHS + r") \d{1,2})(?=[A-Z][a-z]{2,})"
 """Change-tracking pages run deleted and added text together: "through May 21Summary"."""
 
 
+_LIST_MARK = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s")
+
+
+def _protect_wrapped_numbers(md: str) -> str:
+    """Escape a number that a hard wrap put at the start of a line ("on August\n25. Notably").
+
+    Markdown would read "25." there as an ordered-list marker and drop it; a line that
+    continues an unfinished sentence (not itself a list item) is not a list item.
+    """
+    lines = md.split("\n")
+    in_list = False
+    for i in range(1, len(lines)):
+        prev = lines[i - 1]
+        if not prev.strip():
+            in_list = False
+        elif _LIST_MARK.match(prev):
+            in_list = True
+        m = re.match(r"^(\s*)(\d{1,3})([.)])(\s)", lines[i])
+        if m and prev.strip() and not in_list and not _ends_sentence(prev):
+            lines[i] = f"{m.group(1)}{m.group(2)}\\{m.group(3)}{lines[i][m.end(3):]}"
+    return "\n".join(lines)
+
+
 def read_layout(raw: str) -> tuple[str, CleanResult, bool]:
     """Read the layout of a stored page before the line rules run.
 
@@ -518,7 +541,7 @@ def read_layout(raw: str) -> tuple[str, CleanResult, bool]:
         body_layout = True
     elif body_layout or _MD_EVIDENCE.search(text[:200000]):
         text = re.sub(r"<figure\b.*?</figure>", "\n\n", text, flags=re.DOTALL | re.IGNORECASE)
-        text = markdown_to_text(text)
+        text = markdown_to_text(_protect_wrapped_numbers(text))
         body_layout = True
     else:
         text = reflow(text)
