@@ -85,6 +85,10 @@ _SUFFERER = re.compile(r"(?:\s*(?:'s|’s))?\s+(?:[\w-]+\s+){0,3}?(?:face[sd]?|f
                        r"hit with|slapped with|subject(?:ed)? to|will pay|pays|paid|would pay|accept(?:s|ed|ing)?|"
                        r"agreed to accept|(?:has|have) accepted|"
                        r"agreed to (?:a|an|the)\s+[^,;]{0,40}?\bon (?:its|their)\b)", re.I)
+DOCUMENT_DATE_BEFORE = re.compile(
+    r"\b(?:Order|Proclamation|Notice|Announcement|Memorandum|Statement|Act|Resolution|Determination)\s+"
+    r"(?:No\.\s*)?[\d-]*\s*(?:of\s+(?:\d{4}\s+)?)?(?:of|dated|issued(?: on)?|signed(?: on)?)\s+$", re.I)
+"""A date that names a document ("Executive Order 14257 of April 2, 2025") dates the document, not the rate."""
 _BEARER_CLAUSE = re.compile(r"^\s*(?:accepting|facing|paying|absorbing|bearing|taking on)\b", re.I)
 _GOODS_OF = re.compile(r"[\w-]+\s+(?:of|from|originating in)\s+(?:the\s+)?$", re.I)
 _ARTICLES = re.compile(r"\b(?:articles|derivatives|originating goods|products|goods|imports|exports|items)\s+"
@@ -116,6 +120,8 @@ class ClaimLexicon:
     product_label: dict[str, str]
     other_kinds: list[tuple[str, re.Pattern]] = field(default_factory=list)
     extra_countries: tuple[Actor, ...] = ()
+    basis_scopes: frozenset[str] = frozenset()
+    """Scope labels that name a legal basis ("fentanyl", "reciprocal"), not goods: no "ALL" fallback."""
 
 
 def _alt(words: Iterable[str], *, flags: int = re.I, hyphen_before: bool = False) -> re.Pattern:
@@ -157,6 +163,7 @@ def load_claim_lexicon(path: str | Path | None = None) -> ClaimLexicon:
         products=_alt(label),
         product_label=label,
         other_kinds=[(k, _alt(v)) for k, v in (data.get("other_kinds") or {}).items()],
+        basis_scopes=frozenset(data.get("basis_scopes") or ()),
         extra_countries=tuple(
             Actor(name=str(e["name"]), actor_type="country", code=e.get("code"), role="government",
                   aliases=tuple(e.get("aliases") or ()), metonyms=tuple(e.get("metonyms") or ()),
@@ -188,9 +195,11 @@ class Figure:
     unit: str
 
 
-_UNITS = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-                                     "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                                      "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                                               "ninety"])}
 WORD_FIGURE_RE = re.compile(
     r"(?<![\w-])(?P<words>(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(k for k in _UNITS if k != "zero") +
     r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|(?:one\s+|a\s+)?hundred))\s+"
@@ -441,7 +450,8 @@ class _Claim:
 
 def _effective(clause: str, dates: list[DateMention], offset: int) -> tuple[str, bool]:
     """(date, is_effect_cue) for a clause from the date mentions of its segment."""
-    inside = [d for d in dates if offset <= d.start < offset + len(clause)]
+    inside = [d for d in dates if offset <= d.start < offset + len(clause)
+              and not DOCUMENT_DATE_BEFORE.search(clause[max(0, d.start - offset - 60):d.start - offset])]
     seg_before = clause
     for d in inside:
         pre = seg_before[max(0, d.start - offset - 40):d.start - offset]
@@ -462,7 +472,8 @@ def _split_clauses(segment: str) -> list[tuple[int, str]]:
 
 
 def _fallback_all(text: str, scopes: list[str], lex: ClaimLexicon) -> bool:
-    return bool(lex.all_countries.search(text) or scopes or
+    goods = [x for x in scopes if x not in lex.basis_scopes]
+    return bool(lex.all_countries.search(text) or goods or
                 re.search(r"\b(?:imported|foreign|overseas)\s+\w+|\bimports\b", text, re.I))
 
 
@@ -574,7 +585,8 @@ def claims_in_segment(segment: str, *, gaz: Gazetteer, lex: ClaimLexicon, publis
             else:
                 t = _most_named(counts(), exclude={c.imposer})
                 c.targets = [t] if t else [""]
-        c.targets = [t for t in c.targets if t != c.imposer] or [ALL if c.scope else ""]
+        goods = [x for x in c.scope.split(";") if x and x not in lex.basis_scopes]
+        c.targets = [t for t in c.targets if t != c.imposer] or [ALL if goods else ""]
     return results, used
 
 

@@ -8,6 +8,7 @@ dropped silently.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -458,7 +459,7 @@ def reflow(text: str, *, force: bool = False, width: int = 100) -> str:
             out.append("\n".join(lines))
             continue
         paras: list[list[str]] = [[lines[0]]]
-        for prev, ln in zip(lines, lines[1:], strict=False):
+        for prev, ln in itertools.pairwise(lines):
             short_end = _ends_sentence(prev) and len(prev) < 0.6 * longest
             if _LIST_START.match(ln) or short_end:
                 paras.append([ln])
@@ -516,8 +517,7 @@ def read_layout(raw: str) -> tuple[str, CleanResult, bool]:
         whether the layout was a document body (Markdown, Federal Register) whose opening
         lines are content, not page furniture.
     """
-    from analysis.ingest.markdown import markdown_to_text, split_front_matter
-    from analysis.ingest.markdown import _MD_EVIDENCE  # noqa: PLC2701 - one shared definition of "looks like Markdown"
+    from analysis.ingest.markdown import _MD_EVIDENCE, markdown_to_text, split_front_matter
 
     meta = CleanResult(text="")
     text = normalize_text(raw)

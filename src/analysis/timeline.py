@@ -332,7 +332,7 @@ def resolve_weekend(published: date, *, which: str = "", tense: str = "") -> dat
     which = which.lower()
     saturday = published - timedelta(days=published.weekday()) + timedelta(days=5)
     if which in ("last", "the past", "this past"):
-        return saturday - timedelta(days=7) if published.weekday() >= 5 else saturday - timedelta(days=7)
+        return saturday - timedelta(days=7)
     if which in ("next", "the coming", "this coming"):
         return saturday + timedelta(days=7) if published.weekday() >= 5 else saturday
     if published.weekday() >= 5:
