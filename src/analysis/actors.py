@@ -44,6 +44,8 @@ TITLES = (
     "Treasury", "Commerce", "Trade", "Finance", "Economy", "State", "Industry", "Affairs", "Home", "Interior",
     "Agriculture", "Energy", "of", "the", "former", "Former", "acting", "Acting", "U.S.", "US", "Senior",
     "Assistant", "Under", "Undersecretary", "Envoy", "Special", "Trade Representative", "Pope",
+    "Transport", "Transportation", "Labor", "Labour", "Health", "Education", "Homeland", "Security",
+    "Economic", "Press", "Secretary-General", "Director-General", "Governor-General",
 )
 """Words that may precede a name as (part of) a title; stripped when cleaning names."""
 

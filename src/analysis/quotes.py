@@ -527,6 +527,13 @@ def _fallback_names(text: str, masked: str, found: list[Candidate], mentions: li
         run = re.search(r"((?:[A-Z][\w’'-]*\.?\s+)+)(?:\w+ly\s+)?$", before)
         if run:
             spans.append((cue.start() - len(before) + run.start(1), cue.start() - len(before) + run.end(1)))
+        # "Ana Ruiz, a trade lawyer in Washington, said": a name, its appositive, then the cue.
+        wide = masked[max(0, cue.start() - 160):cue.start()]
+        app = re.search(r"(?:^|[.!?”\"]\s+|\n)((?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+),\s+(?:a|an|the)\s+"
+                        r"[^,;:“”\"]{2,120},\s*$", wide)
+        if app:
+            base = cue.start() - len(wide)
+            spans.append((base + app.start(1), base + app.end(1)))
         if cue.group().lower() in INVERTIBLE:
             after = _NAME_RUN.match(masked, cue.end() + 1) if masked[cue.end():cue.end() + 1] == " " else None
             if after:
@@ -602,6 +609,8 @@ def _cues(masked: str, s: int, e: int, cands: list[Candidate]) -> list[Cue]:
 class _State:
     last_person: Speaker | None = None
     last_group: Speaker | None = None
+    prev_sentence_person: Speaker | None = None
+    """The person who is the subject of the sentence just before (for a quote standing alone after it)."""
 
 
 def _resolve(c: Candidate, state: _State, cands: list[Candidate], masked: str, s: int,
@@ -628,6 +637,9 @@ def _cue_speaker(cue: Cue, sent: tuple[int, int], cues: list[Cue], cands: list[C
     after = [c for c in in_sent if cue.end <= c.start and (c.start <= cue.end + 6
                                                            or _TITLE_GAP.fullmatch(masked[cue.end:c.start]))]
     after = [_issuer(c, in_sent, masked) for c in after]
+    persons_after = [c for c in after if c.speaker is not None and c.speaker.is_person]
+    if persons_after and after[0] is not persons_after[0]:
+        after = [persons_after[0], *[c for c in after if c is not persons_after[0]]]  # title words are not speakers
     if cue.is_according:
         return _resolve(after[0], state, cands, masked, s, apps) if after else None
     verb = cue.text.split()[0].lower()
@@ -657,8 +669,8 @@ _TITLE_GAP = re.compile(r"\s+(?:(?:the|of|for|and|[A-Z][\w.’'-]*)\s+){1,6}")
 _DOCUMENT_HEADS = frozenset({"statement", "notice", "announcement", "report", "document", "readout", "declaration",
                              "communique", "communiqué", "editorial", "commentary", "release", "letter", "filing",
                              "post", "column", "article"})
-_ISSUED_BY = re.compile(r"\s*,?\s*(?:(?:issued|released|published|posted|put out|sent)\s+)?(?:by|from|of|in)\s+"
-                        r"(?:the\s+)?$")
+_ISSUED_BY = re.compile(r"\s*,?\s*(?:(?:issued|released|published|posted|put out|sent)\s+|(?:board|team|page|"
+                        r"writers|staff|desk|section)\s+)?(?:by|from|of|in|at)\s+(?:the\s+)?$", re.I)
 
 
 def _issuer(c: Candidate, in_sent: list[Candidate], masked: str) -> Candidate:
@@ -678,6 +690,8 @@ def _issuer(c: Candidate, in_sent: list[Candidate], masked: str) -> Candidate:
     return c
 
 
+_QUOTING = re.compile(r"\b(?:quoting|citing|quoted|cited)\s+(?:the\s+)?", re.I)
+""""…,” the ministry said, quoting Premier Li Qiang": the person quoted is the speaker."""
 _LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|in|as for|and on)\b", re.IGNORECASE)
 
 
@@ -740,7 +754,8 @@ def _is_name_like(quote: str) -> bool:
 
 
 def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazetteer: Gazetteer | None = None,
-                    mentions: list[ActorMention] | None = None, keep_unattributed: bool = False) -> list[QuoteHit]:
+                    mentions: list[ActorMention] | None = None, keep_unattributed: bool = False,
+                    outlet: str = "") -> list[QuoteHit]:
     """Direct quotes of one document with their speakers.
 
     Args:
@@ -749,6 +764,7 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
         gazetteer: Gazetteer to use (the default one when omitted).
         mentions: Actor mentions already computed for this text (computed when omitted).
         keep_unattributed: Also return quotes with no speaker (speaker ``None``).
+        outlet: The publishing outlet: an unnamed "the newspaper said in an editorial" is its voice.
 
     Returns:
         Quotes in document order.
@@ -784,6 +800,10 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                     continue
                 if hit.speaker is None and not keep_unattributed:
                     continue
+                if outlet and hit.speaker is not None and not hit.speaker.is_person and \
+                        hit.speaker.name.lower().split()[-1:] in (["editorial"], ["newspaper"], ["paper"],
+                                                                 ["commentary"], ["editors"]):
+                    hit = QuoteHit(hit.start, hit.end, hit.quote, Speaker(outlet, "media"), hit.cue, hit.attribution)
                 par_hits.append(hit)
                 hits.append(hit)
                 if hit.speaker is not None:
@@ -792,6 +812,12 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                     else:
                         state.last_group = hit.speaker
             _update_state(state, s, s_cands, masked, apps, cands)
+            subject = next((c.speaker for c in s_cands if c.kind == "named" and c.speaker is not None
+                            and c.speaker.is_person and _eligible(c, masked, s, apps)), None)
+            if subject is None and not q_here:
+                subject = next((_resolve(c, state, cands, masked, s, apps) for c in s_cands
+                                if c.kind == "pronoun" and c.pronoun in ("he", "she")), None)
+            state.prev_sentence_person = subject if not q_here else None
         prev_par_last = par_hits[-1] if par_hits else None
         if prev_par_last is not None and masked[prev_par_last.end:pe].strip(" ”\"’.,") and \
                 not CUE_RE.search(masked[prev_par_last.end:pe]):
@@ -825,6 +851,12 @@ def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, app
     label = _label_speaker(masked, s, open_mark, cands, state, apps)
     if label is not None:
         return QuoteHit(qs, qe, quote, label, ":", "label")
+    quoting = _QUOTING.search(masked, s, e)
+    if quoting and quoting.start() > qe:
+        named = [c for c in cands if c.kind == "named" and c.speaker is not None and quoting.end() <= c.start
+                 and (c.start <= quoting.end() + 2 or _TITLE_GAP.fullmatch(masked[quoting.end() - 1:c.start]))]
+        if named:
+            return QuoteHit(qs, qe, quote, named[0].speaker, quoting.group().strip().lower(), "after")
     order: list[tuple[Cue, str]] = []
     if at_start:
         order += [(c, "after") for c in cues_after_near]
@@ -840,6 +872,11 @@ def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, app
         prev = par_hits[-1] if par_hits else prev_par_last
         if prev is not None and prev.speaker is not None:
             return QuoteHit(qs, qe, quote, prev.speaker, prev.cue, "continuation")
+    # A quotation standing alone as a sentence, just after a sentence whose subject is a person:
+    # "Lutnick defended the move on Monday. “We are not going to …”"
+    stands_alone = at_start and not re.search(r"[A-Za-z0-9]", masked[qe:e]) and not cues
+    if stands_alone and state.prev_sentence_person is not None:
+        return QuoteHit(qs, qe, quote, state.prev_sentence_person, "", "previous sentence")
     return QuoteHit(qs, qe, quote, None, "", "none")
 
 
@@ -864,8 +901,10 @@ def extract_quotes(docs: pd.DataFrame, ann: Annotations, *, gazetteer: Gazetteer
     docs = _english(docs)
     rows = []
     for doc, entities, starts in iter_documents(docs, ann):
+        outlet = getattr(doc, "source", "")
         for h in document_quotes(str(doc.text or ""), entities, gazetteer=gaz,
-                                 keep_unattributed=keep_unattributed):
+                                 keep_unattributed=keep_unattributed,
+                                 outlet=outlet if isinstance(outlet, str) else ""):
             sp = h.speaker or Speaker("", "unattributed")
             rows.append((doc.doc_id, sp.name, sp.speaker_type, h.quote, _word_count(h.quote) < FRAGMENT_WORDS,
                          max(0, bisect.bisect_right(starts, h.start) - 1), sp.country, h.cue, h.attribution,
