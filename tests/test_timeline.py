@@ -239,6 +239,6 @@ def test_cases_dateparser_gets_wrong(expression, ours):
     base = datetime(2025, 5, 14)
     theirs = dateparser.parse(expression, settings={"RELATIVE_BASE": base})
     text = f"The talks were held {expression}."
-    got = [(d.date, d.precision) for d in find_dates(text, base.date())][0]
+    got = next((d.date, d.precision) for d in find_dates(text, base.date()))
     assert got == ours
     assert theirs is None or theirs.date().isoformat() != ours[0]
