@@ -162,3 +162,14 @@ def test_bad_input_is_rejected(seeds):
         actor_table(pd.DataFrame({"id": [1]}), ann)
     with pytest.raises(ValueError):
         evaluate(pd.DataFrame({"doc": []}), pd.DataFrame({"doc_id": [], "actor": []}))
+
+
+def test_government_of_a_country_is_the_country():
+    from analysis.actors import _government_of
+    from analysis.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    assert _government_of("Government of the People’s Republic of China", gaz).name == "China"
+    assert _government_of("the Commonwealth of Australia", gaz).name == "Australia"
+    assert _government_of("Government of Ruritania", gaz) is None
+    assert _government_of("Bank of Japan", gaz) is None
