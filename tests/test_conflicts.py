@@ -171,7 +171,7 @@ def test_sources_dating_one_announced_agreement_differently():
     )
     docs = DOCS.assign(published=["2025-05-13", "2025-05-14", "2025-05-15"])
     cf = find_conflicts(EMPTY_CLAIMS, ev, NO_FIGS, docs)
-    rows = cf[cf["description"].str.startswith("announce agreement")]
+    rows = cf[cf["description"].str.startswith("Announcement of the agreement (JP)")]
     assert len(rows) == 1
     row = rows.iloc[0]
     assert row["kind"] == "date" and set(row["doc_ids"].split(";")) == {"a", "b", "c"}

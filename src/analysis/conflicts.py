@@ -437,7 +437,8 @@ def _event_conflicts(events: pd.DataFrame, src: dict, *, window_days: int) -> li
             names = sorted({src.get(rows[i][0], rows[i][0]) for i in members if rows[i][1] == d})
             values.append(f"{', '.join(names[:5])}: {d}")
         frame = pd.DataFrame({"doc_id": [rows[i][0] for i in members], "sentence": [rows[i][2] for i in members]})
-        what = f"{sig[0]} {sig[1]} ({' and '.join(sorted(shared))})"
+        act = {"announce": "Announcement", "sign": "Signing", "reach": "Conclusion", "meet": "Holding"}[sig[0]]
+        what = f"{act} of the {'talks' if sig[1] == 'talks' else 'agreement'} ({', '.join(sorted(shared))})"
         out.append(_row("date", f"{what}: sources date it differently ({'; '.join(values)})", frame, values))
     return out
 
