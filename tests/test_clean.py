@@ -290,3 +290,26 @@ def test_cleaner_keeps_every_seed_gold_quote_and_claim_sentence():
     lost = [q.quote for q in quotes.itertuples() if _norm(q.quote) not in texts[q.doc_id]]
     lost += [c.sentence for c in claims.itertuples() if _norm(c.sentence) not in texts[c.doc_id]]
     assert not lost, lost
+
+
+@pytest.mark.parametrize(("raw", "starts"), [
+    ("BEIJING, Oct 9 (Reuters) - China on Thursday expanded its export controls on rare earth elements.",
+     "China on Thursday expanded"),
+    ("SEOUL, July 31 (Yonhap) -- South Korea and the United States reached a trade deal on Thursday.",
+     "South Korea and the United States"),
+    ("WASHINGTON (AP) — President Trump said Friday he would raise tariffs on Chinese goods again.",
+     "President Trump said Friday"),
+    ("U.S. officials said on Monday - a day after the talks - that no deal was near, people said.",
+     "U.S. officials said on Monday - a day"),
+    ("A - B testing is not a dateline, the analysts said in a note to clients on Friday morning.", "A - B testing"),
+])
+def test_wire_datelines_are_stripped(raw, starts):
+    assert clean_text(raw).text.startswith(starts)
+
+
+def test_breadcrumb_and_byline_in_the_header():
+    raw = ("Home | World | Business\nTariffs: what changes on Friday\nBy Jane Doe\n"
+           "Exporters said on Thursday that the new duties would take effect on Friday, as planned by the ministry.")
+    r = clean_text(raw)
+    assert r.title == "Tariffs: what changes on Friday" and r.author == "Jane Doe"
+    assert r.text.startswith("Exporters said on Thursday")

@@ -54,7 +54,7 @@ _BYLINE_SOURCE = re.compile(
     r"^(?P<author>[^\n:]{2,60}?)\s*(?:\s{2,}|\t|\|)\s*source\s*[:：]\s*(?P<outlet>.{2,60})$", re.IGNORECASE
 )
 _SOURCE_ONLY = re.compile(r"^source\s*[:：]\s*(?P<outlet>[^.]{2,60})$", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s*$")
+_BYLINE = re.compile(r"^[Bb]y\s+(?P<author>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,4})\s*$")
 _ORIGINAL_SOURCE = re.compile(
     r"^(?:original(?:ly)?\s+(?:source|published(?:\s+(?:at|on|in|by))?|article|link|url)"
     r"|source\s+(?:link|url)|read (?:the )?original(?: article)?)\s*[:：]?\s*(?P<url>https?://\S+)?",
@@ -172,6 +172,9 @@ def _is_nav(line: str) -> bool:
         return False
     if _ARROW_NAV.match(line):
         return True
+    items = [x.strip() for x in re.split(r"\s+[|·•»›/]\s+", line)]
+    if len(items) >= 3 and all(0 < len(x.split()) <= 3 for x in items) and not _ends_sentence(line):
+        return True  # a breadcrumb or menu: "Home | World | Business"
     tokens = [t.lower() for t in re.findall(r"[\w'-]+", line)]
     if not tokens or len(tokens) > 6:
         return False
@@ -213,8 +216,18 @@ def _match_dateline(line: str) -> tuple[str | None, date | None]:
     return outlet, when
 
 
+_WIRE_DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z.'’ -]{{1,30}}?)(?:,\s*(?:[A-Z][a-z]+,?\s+)?(?:(?:{_MONTHS})\.?\s+\d{{1,2}}|\d{{1,2}}\s+"
+    rf"(?:{_MONTHS})\.?))?(?:,?\s*\d{{4}})?\s*(?:\((?P<agency>[^)]{{2,30}})\))?\s*[–—-]{{1,2}}\s+(?=[A-Z\"“‘])"
+)
+"""A wire dateline before the first words: "BEIJING, Oct 9 (Reuters) - ", "SEOUL, July 31 (Yonhap) -- "."""
+
+
 def _strip_lead_in(line: str, names: list[str]) -> str:
-    """Drop a wire-style lead-in such as 'TradingKey – ' or 'WASHINGTON (Reuters) — '."""
+    """Drop a wire-style lead-in such as 'TradingKey – ', 'WASHINGTON (Reuters) — ' or 'BEIJING, Oct 9 (AP) - '."""
+    m = _WIRE_DATELINE.match(line)
+    if m and len(m.group("place").strip()) >= 3:
+        return line[m.end():]
     m = re.match(r"^(?P<lead>[^\n–—-]{2,40}?)\s*(?:\([^)]{2,30}\))?\s+[–—-]{1,2}\s+(?=[A-Z\"“])", line)
     if not m:
         return line
