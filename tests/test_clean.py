@@ -313,3 +313,10 @@ def test_breadcrumb_and_byline_in_the_header():
     r = clean_text(raw)
     assert r.title == "Tariffs: what changes on Friday" and r.author == "Jane Doe"
     assert r.text.startswith("Exporters said on Thursday")
+
+
+def test_hyphen_at_a_wrap_joins_a_compound():
+    from analysis.clean import reflow
+
+    assert reflow("the strength of the U.S.-\nROK Alliance and of the long-\nstanding ties", force=True) == \
+        "the strength of the U.S.-ROK Alliance and of the long- standing ties"

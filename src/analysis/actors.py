@@ -59,7 +59,7 @@ NON_ACTORS = frozenset({
     "indo-pacific", "asia-pacific", "pacific", "western pacific", "middle east", "asia", "europe", "africa",
     "latin america", "north america", "south america", "east asia", "southeast asia", "the west", "west",
     "netizens", "defense", "defence", "state", "treasury", "commerce", "foreign ministry", "ministry",
-    "government", "administration", "congress", "parliament", "communist", "asian", "western", "eastern",
+    "government", "administration", "congress", "alliance", "parliament", "communist", "asian", "western", "eastern",
     "covid", "covid-19", "ai", "gdp", "f-47",
 })
 """Entity texts spaCy often labels ORG/PERSON/NORP that are not actors of interest (casefolded)."""
@@ -237,12 +237,13 @@ def _country_inside(name: str, gaz: Gazetteer) -> str:
     return ""
 
 
-_GOVERNMENT_OF = re.compile(r"^(?:the\s+)?(?:Government|Commonwealth|Kingdom|State|Governments)\s+of\s+(?:the\s+)?(?P<c>.+)$")
+_GOVERNMENT_OF = re.compile(r"(?:^|\b)(?:the\s+)?(?:Government|Commonwealth|Kingdom|State|Governments)\s+of\s+"
+                            r"(?:the\s+)?(?P<c>(?:(?!\bGovernment\b).)+)$")
 
 
 def _government_of(name: str, gaz: Gazetteer):
     """The country of "the Government of the People's Republic of China", "the Commonwealth of Australia"."""
-    m = _GOVERNMENT_OF.match(name)
+    m = _GOVERNMENT_OF.search(name)
     if not m:
         return None
     hit = gaz.lookup(m.group("c"))

@@ -486,7 +486,8 @@ def _join_wrapped(lines: list[str]) -> str:
     text = lines[0]
     for ln in lines[1:]:
         # A word broken at a hyphen by the wrap ("U.S.-\nROK") is joined without a space.
-        text = text + ln if text.endswith("-") and text[-2:-1].isalpha() and ln[:1].isupper() else f"{text} {ln}"
+        glued = text.endswith("-") and (text[-2:-1].isalpha() or text[-2:-1] == ".") and ln[:1].isupper()
+        text = text + ln if glued else f"{text} {ln}"
     return text
 
 
