@@ -361,6 +361,10 @@ def test_unnamed_editorial_is_the_outlets_voice():
     assert document_quotes(text)[0].speaker.name != "Daily Planet"
 
 
-def test_standalone_quote_needs_a_person_just_before():
-    text = "Markets fell sharply on Monday. “We are not going to let other countries take advantage of us.”"
+@pytest.mark.parametrize("text", [
+    "Markets fell sharply on Monday. “We are not going to let other countries take advantage of us.”",
+    # the person named is not the sentence's subject
+    "Farmers in Iowa, who backed Trump, are worried. “We are not going to survive another season like this.”",
+])
+def test_standalone_quote_needs_a_person_subject_just_before(text):
     assert [h for h in document_quotes(text) if h.speaker is not None] == []

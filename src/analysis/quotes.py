@@ -690,6 +690,9 @@ def _issuer(c: Candidate, in_sent: list[Candidate], masked: str) -> Candidate:
     return c
 
 
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|At|Last|Earlier|Later|After|Asked)\b[^,.;“”\"]{0,40},\s*)?"
+                           r"(?:(?:[A-Z][\w.’'-]*|of|the|and|former|then|acting)\s+)*")
+"""What may precede the subject of a sentence: an opening phrase and capitalised title words."""
 _QUOTING = re.compile(r"\b(?:quoting|citing|quoted|cited)\s+(?:the\s+)?", re.I)
 """"…,” the ministry said, quoting Premier Li Qiang": the person quoted is the speaker."""
 _LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|in|as for|and on)\b", re.IGNORECASE)
@@ -813,7 +816,8 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                         state.last_group = hit.speaker
             _update_state(state, s, s_cands, masked, apps, cands)
             subject = next((c.speaker for c in s_cands if c.kind == "named" and c.speaker is not None
-                            and c.speaker.is_person and _eligible(c, masked, s, apps)), None)
+                            and c.speaker.is_person and _eligible(c, masked, s, apps)
+                            and _SUBJECT_LEAD.fullmatch(masked[s:c.start])), None)
             if subject is None and not q_here:
                 subject = next((_resolve(c, state, cands, masked, s, apps) for c in s_cands
                                 if c.kind == "pronoun" and c.pronoun in ("he", "she")), None)
