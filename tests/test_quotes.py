@@ -334,6 +334,13 @@ NEWS_CASES = [
  # a notice speaks for whoever issued it
  ("“The importer failed to declare the true origin of the goods,” said a notice issued by the Customs and Border "
   "Protection agency.", "U.S. Customs and Border Protection"),
+ # pronouns: the nearest compatible person
+ ("Trump met Japanese Prime Minister Sanae Takaichi in Tokyo on Tuesday. “We agreed to deepen our cooperation on "
+  "supply chains,” she said.", "Sanae Takaichi"),
+ ("Ms. Laura Chen, a trade lawyer, met Mr. David Park on Friday. “The rules are simply unclear to every importer,” "
+  "she said.", "Laura Chen"),
+ ("Ms. Laura Chen, a trade lawyer, met Mr. David Park on Friday. “The rules are simply unclear to every importer,” "
+  "he said.", "David Park"),
  ("Beijing reacted angrily. “The United States has once again broken its promises,” a commerce ministry spokesperson said.", "commerce ministry spokesperson"),
 ]
 

@@ -44,6 +44,8 @@ class Actor:
     adjectives: tuple[str, ...] = ()
     resolves_to: str | None = None
     """Canonical name of another actor this entry's metonyms stand for (optional)."""
+    gender: str | None = None
+    """For persons, optional: "f" or "m", so that "she" and "he" resolve to a compatible person."""
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,7 @@ def _load_yaml(path: Path) -> list[Actor]:
                 metonyms=tuple(str(a) for a in entry.get("metonyms") or ()),
                 adjectives=tuple(str(a) for a in entry.get("adjectives") or ()),
                 resolves_to=entry.get("resolves_to") or None,
+                gender=str(entry["gender"]).lower()[:1] if entry.get("gender") else None,
             ))
     return actors
 

@@ -31,7 +31,7 @@ import bisect
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -227,6 +227,8 @@ class Speaker:
     speaker_type: str
     country: str = ""
     is_person: bool = False
+    gender: str = ""
+    """"f", "m" or "" (unknown): from the gazetteer or honorifics ("Ms.", "spokeswoman")."""
 
 
 @dataclass(frozen=True)
@@ -413,17 +415,44 @@ def _description(text: str, mention: ActorMention) -> str:
     return f"{before} {m.group(1) if m else ''}".strip()
 
 
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss|Madam|Madame|Dame|Lady|Queen|Princess)\b\.?\s*$")
+_MALE_TITLE = re.compile(r"\b(?:Mr|Sir|Lord|King|Prince)\b\.?\s*$")
+_FEMALE_NOUN = re.compile(r"\b(?:spokeswoman|chairwoman|congresswoman|businesswoman|stateswoman)\b", re.I)
+_MALE_NOUN = re.compile(r"\b(?:spokesman|congressman|businessman|statesman)\b", re.I)
+
+
+def _gender_from(title: str, description: str = "") -> str:
+    """"f" or "m" when the title right before a name or its description says so ("Ms. Lee", "spokesman")."""
+    if _FEMALE_TITLE.search(title):
+        return "f"
+    if _MALE_TITLE.search(title):
+        return "m"
+    f, m = bool(_FEMALE_NOUN.search(description)), bool(_MALE_NOUN.search(description))
+    return "f" if f and not m else "m" if m and not f else ""
+
+
+def _compatible(sp: Speaker | None, pronoun: str) -> bool:
+    if sp is None:
+        return False
+    return not ((pronoun == "she" and sp.gender == "m") or (pronoun == "he" and sp.gender == "f"))
+
+
 def _speaker_from_mention(text: str, mention: ActorMention, gaz: Gazetteer,
                           descriptions: dict[str, str]) -> Speaker:
     actor = gaz.by_name(mention.actor) or gaz.lookup(mention.actor)
     if mention.actor_type in ("country", "bloc"):
         return Speaker(mention.actor, "government", mention.country)
+    name_at = mention.start + max(0, mention.text.find(mention.actor.split()[0])) if mention.actor else mention.start
+    title = text[max(0, name_at - 12):name_at]
     if actor is not None and actor.role:
         is_person = actor.actor_type == "person"
-        return Speaker(actor.name, actor.role, actor.code or "", is_person)
+        gender = getattr(actor, "gender", None) or (_gender_from(title, descriptions.get(actor.name, ""))
+                                                   if is_person else "")
+        return Speaker(actor.name, actor.role, actor.code or "", is_person, gender or "")
     if mention.actor_type == "person":
         stype, country = classify_description(descriptions.get(mention.actor, ""), gaz)
-        return Speaker(mention.actor, stype, country or mention.country, True)
+        return Speaker(mention.actor, stype, country or mention.country, True,
+                       _gender_from(title, descriptions.get(mention.actor, "")))
     stype = "media" if mention.actor_type == "media" else _org_type(mention.actor)
     return Speaker(mention.actor, stype, mention.country)
 
@@ -607,6 +636,8 @@ def _cues(masked: str, s: int, e: int, cands: list[Candidate]) -> list[Cue]:
 
 @dataclass
 class _State:
+    recent_persons: list[Speaker] = field(default_factory=list)
+    """Persons named or quoted so far, most recent last (for "nearest compatible person")."""
     last_person: Speaker | None = None
     last_group: Speaker | None = None
     prev_sentence_person: Speaker | None = None
@@ -621,8 +652,13 @@ def _resolve(c: Candidate, state: _State, cands: list[Candidate], masked: str, s
     earlier = [x for x in cands if x.kind == "named" and s <= x.start < c.start and x.speaker is not None
                and _eligible(x, masked, s, apps)]
     if c.pronoun in ("he", "she"):
-        persons = [x for x in earlier if x.speaker.is_person]
-        return persons[-1].speaker if persons else state.last_person
+        persons = [x.speaker for x in earlier if x.speaker.is_person and _compatible(x.speaker, c.pronoun)]
+        if persons:
+            return persons[-1]
+        if _compatible(state.last_person, c.pronoun):
+            return state.last_person
+        # the nearest earlier person the pronoun can refer to ("Trump met Takaichi. … she said")
+        return next((p for p in reversed(state.recent_persons) if _compatible(p, c.pronoun)), None)
     groups = [x for x in earlier if not x.speaker.is_person]
     return groups[-1].speaker if groups else state.last_group
 
@@ -812,6 +848,7 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                 if hit.speaker is not None:
                     if hit.speaker.is_person:
                         state.last_person = hit.speaker
+                        _remember(state, hit.speaker)
                     else:
                         state.last_group = hit.speaker
             _update_state(state, s, s_cands, masked, apps, cands)
@@ -829,7 +866,17 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
     return hits
 
 
+def _remember(state: _State, sp: Speaker) -> None:
+    if sp in state.recent_persons:
+        state.recent_persons.remove(sp)
+    state.recent_persons.append(sp)
+    del state.recent_persons[:-12]
+
+
 def _update_state(state: _State, s: int, s_cands: list[Candidate], masked: str, apps, cands) -> None:
+    for c in s_cands:
+        if c.kind == "named" and c.speaker is not None and c.speaker.is_person:
+            _remember(state, c.speaker)
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and _eligible(c, masked, s, apps):
             if c.speaker.is_person:
