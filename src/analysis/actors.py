@@ -3,7 +3,7 @@
 Three sources of mentions are merged, in this order of trust:
 
 1. the gazetteer (``lexicons/actors.yaml``): aliases, metonyms ("Beijing" -> China,
-   "the White House" -> US government) and adjectives ("Chinese imports" -> China),
+   "Washington" -> United States) and adjectives ("Chinese imports" -> China),
    including the parts of compounds such as "US-China" or "Sino-US";
 2. spaCy entities (PERSON, ORG, NORP, FAC) that the gazetteer does not cover, cleaned
    (leading "the", possessive "'s", titles) and looked up again in the gazetteer;
