@@ -375,3 +375,18 @@ def test_unnamed_editorial_is_the_outlets_voice():
 ])
 def test_standalone_quote_needs_a_person_subject_just_before(text):
     assert [h for h in document_quotes(text) if h.speaker is not None] == []
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # an institution written in lower case or with a spokesperson and no name: the institution
+    ("“The U.S. side should stop its wrong practices at once,” China’s commerce ministry said in a statement.",
+     "China Ministry of Commerce"),
+    ("“We firmly oppose this unilateral bullying,” a spokesperson for China’s foreign ministry said.",
+     "China Ministry of Foreign Affairs"),
+    ("“The department will enforce the rules fully and fairly,” a Commerce Department spokesperson said.",
+     "US Department of Commerce"),
+    # a named spokesperson is the speaker, not the ministry or the country
+    ("“We firmly oppose this unilateral bullying,” Chinese Foreign Ministry spokesperson Lin Jian said.", "Lin Jian"),
+])
+def test_institutions_only_when_no_person_is_named(text, speaker):
+    assert [h.speaker.name for h in document_quotes(text) if h.speaker] == [speaker]

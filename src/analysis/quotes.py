@@ -505,7 +505,7 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
         s = s + words[0].start()
         if any(a < e and s < b for a, b in named) or masked[s:e] != text[s:e]:
             continue
-        out.append(Candidate(s, e, "generic", _generic_speaker(text[s:e], gaz)))
+        out.append(Candidate(s, e, "generic", _institution(text, s, e, gaz) or _generic_speaker(text[s:e], gaz)))
     out.extend(_fallback_names(text, masked, out, mentions, gaz, descriptions))
     out = _corefer_surnames(out)
     taken = [(c.start, c.end) for c in out]
@@ -517,6 +517,61 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
             continue  # "He" in mid-sentence is a surname, not a pronoun
         out.append(Candidate(m.start(), m.end(), "pronoun", pronoun=m.group().lower()))
     return sorted(out, key=lambda c: c.start)
+
+
+_OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,2}[A-Z][\w.’'-]*)['’]s\s+$")
+_SPOKES_HEADS = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "official", "officials",
+                           "representative", "representatives"})
+_FOR_INSTITUTION = re.compile(r"\s+(?:for|of|at|from|with)\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,4}?(?:ministry|department|"
+                              r"office|commission|agency|bureau|council|administration|embassy|government|"
+                              r"Ministry|Department|Office|Commission|Agency|Bureau|Council|Administration|Embassy))\b")
+
+
+def _lookup_body(phrase: str, gaz: Gazetteer) -> Speaker | None:
+    actor = gaz.lookup(phrase) or gaz.lookup(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
+    if actor is None or actor.actor_type in ("country", "bloc", "person") or not actor.role:
+        return None
+    return Speaker(actor.name, actor.role, actor.code or "")
+
+
+def _institution(text: str, s: int, e: int, gaz: Gazetteer) -> Speaker | None:
+    """A generic phrase that names a known institution, case aside: "China’s commerce ministry" →
+    China Ministry of Commerce; "a spokesperson for Japan’s trade ministry" → that ministry.
+
+    An institution is the speaker only because no person is named (a named spokesperson is a candidate
+    of their own and wins as the nearer subject).
+    """
+    phrase = text[s:e]
+    owner = _OWNER_BEFORE.search(text[max(0, s - 40):s])
+    words = phrase.split()
+    while words and words[0].lower() in _DETERMINERS:
+        words.pop(0)
+    core = " ".join(words)
+    for cand in ([f"{owner.group(1)}’s {core}", f"{owner.group(1)}'s {core}"] if owner else []) + [core]:
+        sp = _lookup_body(cand, gaz)
+        if sp is not None:
+            return sp
+    if words and words[-1].lower() in _SPOKES_HEADS:
+        # "a Commerce Department spokesperson", "a China’s foreign ministry official"
+        lead = re.search(r"((?:[A-Z][\w.’'-]*\s+){1,5})$", text[max(0, s - 60):s] + " ".join(words[:-1]) + " ")
+        if lead:
+            names = lead.group(1).split()
+            for k in range(len(names)):
+                sp = _lookup_body(" ".join(names[k:]), gaz)
+                if sp is not None:
+                    return sp
+        m = _FOR_INSTITUTION.match(text, e)
+        if m:
+            target = m.group(1)
+            inner = _OWNER_BEFORE.search(text[max(0, m.start(1) - 40):m.start(1)])
+            for cand in ([f"{inner.group(1)}’s {target}"] if inner else []) + [target]:
+                sp = _lookup_body(cand, gaz)
+                if sp is not None:
+                    return sp
+            sp = _lookup_body(target.split("’s ")[-1] if "’s " in target else target, gaz)
+            if sp is not None:
+                return sp
+    return None
 
 
 def _corefer_surnames(cands: list[Candidate]) -> list[Candidate]:
