@@ -390,3 +390,15 @@ def test_standalone_quote_needs_a_person_subject_just_before(text):
 ])
 def test_institutions_only_when_no_person_is_named(text, speaker):
     assert [h.speaker.name for h in document_quotes(text) if h.speaker] == [speaker]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("USA Today: “Inflation eased more than expected to a five-month low in March.”", "USA Today"),
+    ("Scott Bessent, Treasury Secretary: “We had very productive talks with our Chinese counterparts.”",
+     "Scott Bessent"),
+    # a sentence ending in a colon is not a speaker label unless it ends with the name
+    ("In Ohio, a welder praises the Buy American rules: “Any more work in our shop is going to help us all.”", None),
+])
+def test_label_must_end_with_the_name(text, speaker):
+    hits = document_quotes(text, keep_unattributed=True)
+    assert [h.speaker.name if h.speaker else None for h in hits] == [speaker]

@@ -786,7 +786,9 @@ _SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|At|Last|Earlier|Later|After|Asked)\b
 """What may precede the subject of a sentence: an opening phrase and capitalised title words."""
 _QUOTING = re.compile(r"\b(?:quoting|citing|quoted|cited)\s+(?:the\s+)?", re.I)
 """"…,” the ministry said, quoting Premier Li Qiang": the person quoted is the speaker."""
-_LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|in|as for|and on)\b", re.IGNORECASE)
+_LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|as for|and on)\b", re.IGNORECASE)
+_LABEL_TAIL = re.compile(r"(?:(?:the|of|and|for|[A-Z][\w.’'-]*)[\s,]*)*")
+"""What may follow the name in a label: title words ("Scott Bessent, Treasury Secretary:")."""
 
 
 def _label_speaker(masked: str, s: int, open_mark: int, cands: list[Candidate], state: _State,
@@ -806,11 +808,11 @@ def _label_speaker(masked: str, s: int, open_mark: int, cands: list[Candidate], 
     if not label or len(label.split()) > 12 or CUE_RE.search(label):
         return None
     named = [c for c in cands if c.kind == "named" and label_start <= c.start and c.end <= head_end
-             and c.speaker is not None]
+             and c.speaker is not None and _LABEL_TAIL.fullmatch(masked[c.end:head_end].strip(" ,"))]
     persons = [c for c in named if c.speaker.is_person and _eligible(c, masked, label_start, apps)]
     if persons:
         return persons[-1].speaker
-    if _LABEL_TOPIC.match(label):
+    if _LABEL_TOPIC.match(label) and len(label.split()) <= 8:
         return state.last_person
     if named and len(label.split()) <= 6:
         return named[-1].speaker
