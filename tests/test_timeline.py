@@ -209,6 +209,8 @@ def test_evaluate_events_counts():
     ("The two sides met in July to restart talks.", "2025-05-14", [("2024-07", "month")]),
     ("The two sides will meet in July to restart talks.", "2025-05-14", [("2025-07", "month")]),
     ("Tariffs on steel have been in place since 2018.", "2025-05-14", [("2018", "year")]),
+    ("The duties, in place since August, will be cut in half next year.", "2025-05-14", [("2024-08", "month"),
+                                                                                          ("2026", "year")]),
     ("Talks took place in Madrid on September 14 and 15, 2025.", "2025-09-20",
      [("2025-09-14", "day"), ("2025-09-15", "day")]),
     ("Delegations met on June 9-10 in London.", "2025-06-20", [("2025-06-09", "day"), ("2025-06-10", "day")]),

@@ -23,7 +23,8 @@ Conventions (documented here because they are choices, not facts):
   give their Saturday and Sunday (see :func:`resolve_weekend`).
 - Day ranges ("June 9 and 10, 2025", "July 28-29") give each day.
 - The tense of a clause is read outside its quotation marks: "promised in November to “sign
-  documents that will …”" is past.
+  documents that will …”" is past. A date after "since" starts a period, so it is in the past
+  whatever the tense ("tariffs in place since April will be cut").
 - Vague expressions ("a few days ago", "five years", "the 20th century") and durations ("90-day")
   are not events and are dropped.
 - A document without a publication date gets only dates with an explicit year; its id is logged
@@ -430,6 +431,8 @@ def find_dates(text: str, published: date | None, *, licensed: Iterable[tuple[in
                 if not has_prep and (not lic or m.group().strip() == "May"):
                     continue
             tense = clause_tense(_without_quotes(_clause_around(text, s, e)))
+            if re.search(r"\b(?:since|ever since)\s+(?:early\s+|mid-?\s*|late\s+)?$", text[max(0, s - 20):s], re.I):
+                tense = "past"  # "in place since April, will be cut": a period that began in the past
             if kind in ("day_range", "weekend"):
                 taken.append((s, e))
                 out.extend(_multi(kind, m, published, tense))
