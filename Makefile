@@ -12,7 +12,10 @@ CORPUS ?= data/raw
 OUT ?= reports
 PORT ?= 8888
 
-.PHONY: help setup kernel system report test test-fast lab lint bench clean
+DEVSET ?= ../shared/devset
+EVAL_OUT ?= reports/eval
+
+.PHONY: help setup kernel system report test test-fast lab lint bench eval clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -49,5 +52,12 @@ lint: setup ## check the code with ruff
 bench: setup ## benchmark annotation and reporting (DOCS=N slice, LARGE=N replicated documents)
 	$(PY) -m analysis.bench $(if $(DOCS),--docs $(DOCS),) $(if $(LARGE),--large $(LARGE),) --out docs/benchmarks.md
 
+eval: setup ## report on ../shared/devset (DEVSET=) and the seeds, score both with its score.py, write docs/accuracy.md
+	@test -f $(DEVSET)/score.py || { echo "eval: $(DEVSET)/score.py not found (set DEVSET=...)"; exit 2; }
+	$(PY) -m analysis report --corpus $(DEVSET)/corpus --out $(EVAL_OUT)/devset --date $(DATE) --formats html --jobs $(JOBS) --quiet
+	$(PY) -m analysis report --corpus $(CORPUS) --out $(EVAL_OUT)/seeds --date $(DATE) --formats html --jobs $(JOBS) --quiet
+	$(PY) -m analysis.evaluate --devset $(DEVSET) --devset-data $(EVAL_OUT)/devset/$(DATE)/data \
+		--seeds $(CORPUS) --seeds-data $(EVAL_OUT)/seeds/$(DATE)/data --fixtures tests/fixtures --out docs/accuracy.md
+
 clean: ## remove caches and built reports (never touches data/raw)
-	rm -rf data/interim reports/20* reports/.failed .pytest_cache .ruff_cache
+	rm -rf data/interim reports/20* reports/.failed reports/eval .pytest_cache .ruff_cache
