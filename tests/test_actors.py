@@ -100,7 +100,7 @@ def _actors(invented, doc_id):
     ("coref_cn", {"Zhang Yuwen": 3}, ["Zhang"]),
     ("coref_west", {"Mary Collins": 3}, ["Collins"]),
     ("coref_kr", {"Lee Jae-myung": 2}, ["Lee"]),
-    ("white_house", {"US government": 1, "Japan": 1, "South Korea": 1, "United States": 1}, []),
+    ("white_house", {"White House": 1, "Japan": 1, "South Korea": 1, "United States": 1}, []),
     ("places", {}, ["United States", "United Kingdom"]),
     ("from_actor", {"South Korea": 1, "United States": 1, "China": 1}, []),
     ("compound", {"United States": 1, "China": 2, "Japan": 1}, []),
@@ -162,3 +162,14 @@ def test_bad_input_is_rejected(seeds):
         actor_table(pd.DataFrame({"id": [1]}), ann)
     with pytest.raises(ValueError):
         evaluate(pd.DataFrame({"doc": []}), pd.DataFrame({"doc_id": [], "actor": []}))
+
+
+def test_government_of_a_country_is_the_country():
+    from analysis.actors import _government_of
+    from analysis.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    assert _government_of("Government of the People’s Republic of China", gaz).name == "China"
+    assert _government_of("the Commonwealth of Australia", gaz).name == "Australia"
+    assert _government_of("Government of Ruritania", gaz) is None
+    assert _government_of("Bank of Japan", gaz) is None

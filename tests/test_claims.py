@@ -253,3 +253,66 @@ def test_non_english_documents_are_skipped(seed):
     docs, ann = seed
     zh = docs.assign(language="zh")
     assert extract_claims(zh, ann).empty
+
+
+# Invented news-style sentences for the claim errors seen on real news (empty targets for "tariffs on
+# Chinese goods", venues taken for imposers, baseline rates "for all countries", previous rates, rates
+# in words, legal phrasing) and for the traps that are not tariff rates.
+NEWS_CLAIMS = [
+    # target from the goods' origin
+    ("The tariffs on Chinese goods rose to 145% in April, the White House said.", [("US", "CN", 145, None)]),
+    ("Washington said imports from China would face a 54% levy from next week.", [("US", "CN", 54, None)]),
+    # a venue is never the imposer
+    ("After talks in Stockholm, Washington kept its 30% tariff on Chinese goods.", [("US", "CN", 30, None)]),
+    ("At a meeting held in Geneva, China agreed to cut its tariff on US goods to 10%.", [("CN", "US", 10, None)]),
+    # baseline and reciprocal rates for every country
+    ("Trump announced a 10% baseline tariff for all countries on Wednesday.", [("US", "ALL", 10, None)]),
+    ("The United States set a reciprocal tariff of 10 percent on imports from every trading partner.",
+     [("US", "ALL", 10, None)]),
+    # previous rates
+    ("Washington cut its tariff on Chinese goods by 115 points to 30%.", [("US", "CN", 30, 145)]),
+    ("Beijing lowered its duties on American goods from 125% to 10%.", [("CN", "US", 10, 125)]),
+    ("Goods from Vietnam that faced a 46% tariff will instead pay 20%, the US said.", [("US", "VN", 20, 46)]),
+    # rates in words and legal phrasing
+    ("The White House imposed a tariff of ten percent on Canadian lumber.", [("US", "CA", 10, None)]),
+    ("Ottawa said it would levy twenty-five per cent on U.S. steel.", [("CA", "US", 25, None)]),
+    ("The United States shall impose on products of the PRC an additional ad valorem rate of duty of 10 percent.",
+     [("US", "CN", 10, None)]),
+    ("The United States will cut its tariffs on cars and auto parts of Japan to 15 percent.", [("US", "JP", 15, None)]),
+    # the subject that accepts or faces a rate is its target
+    ("Under the deal, the European Union accepted a 15% US tariff on most of its exports.", [("US", "EU", 15, None)]),
+    ("Tokyo agreed to invest $550 billion in the United States while accepting a 15% tariff on its cars.",
+     [("US", "JP", 15, None)]),
+    ("Trump promised to charge Mexico and Canada a 25% tariff.", [("US", "MX", 25, None), ("US", "CA", 25, None)]),
+    # traps: not tariff rates
+    ("Shares in Nvidia fell 3% after the tariff announcement.", []),
+    ("Washington suspended 24 percentage points of the tariff on Chinese goods for 90 days.", []),
+    ("Any firm at least 50 percent owned by a listed entity faces the export tariff rules.", []),
+    ("Exports make up 18% of China's GDP, so tariffs threaten growth.", []),
+    ("China's soybean purchases rose 40% after the tariff truce.", []),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), NEWS_CLAIMS)
+def test_news_style_claims(text, expected):
+    df = claims_from_text(text, published="2025-06-01", doc_id="x")
+    got = sorted((r.imposer, r.target, float(r.rate_pct),
+                  None if pd.isna(r.from_rate_pct) else float(r.from_rate_pct)) for r in df.itertuples())
+    assert got == sorted((a, b, float(c), None if d is None else float(d)) for a, b, c, d in expected)
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("ten percent", 10), ("twenty-five per cent", 25), ("a hundred percent", 100), ("fifteen percent", 15),
+    ("ninety nine percent", 99),
+])
+def test_rates_in_words(text, value):
+    figs = find_figures(f"a tariff of {text} on steel")
+    assert [(f.value, f.unit) for f in figs] == [(float(value), "percent")]
+
+
+def test_venues_do_not_count_as_the_documents_countries():
+    from analysis.claims import _doc_countries
+    from analysis.gazetteer import load_gazetteer
+
+    counts = _doc_countries("Officials met in Stockholm and talks in Sweden went on. Japan said no.", load_gazetteer())
+    assert counts.get("SE", 0) == 0 and counts["JP"] == 1

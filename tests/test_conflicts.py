@@ -153,3 +153,45 @@ def test_bad_inputs():
         agreements([], DOCS)
     with pytest.raises(ValueError):
         agreements(frame(), DOCS, min_sources=0)
+
+
+# Invented: two outlets date one announced agreement differently (time zones often make it a day).
+def _events(*rows) -> pd.DataFrame:
+    return pd.DataFrame(list(rows), columns=["doc_id", "date", "precision", "sentence_index", "sentence"])
+
+
+EMPTY_CLAIMS = frame()
+
+
+def test_sources_dating_one_announced_agreement_differently():
+    ev = _events(
+        ("a", "2025-05-12", "day", 0, "Yesterday, the president announced a trade agreement with Ruritania and Japan."),
+        ("b", "2025-05-13", "day", 3, "On May 13, the United States announced a framework deal with Japan."),
+        ("c", "2025-05-12", "day", 1, "Trump announced the agreement with Japan on May 12."),
+    )
+    docs = DOCS.assign(published=["2025-05-13", "2025-05-14", "2025-05-15"])
+    cf = find_conflicts(EMPTY_CLAIMS, ev, NO_FIGS, docs)
+    rows = cf[cf["description"].str.startswith("Announcement of the agreement (JP)")]
+    assert len(rows) == 1
+    row = rows.iloc[0]
+    assert row["kind"] == "date" and set(row["doc_ids"].split(";")) == {"a", "b", "c"}
+    assert "Beta: 2025-05-13" in row["values"] and "Alpha, Gamma: 2025-05-12" in row["values"]
+
+
+@pytest.mark.parametrize("other", [
+    ("b", "2025-05-13", "day", 0, "On May 13, the president announced an agreement with Canada."),  # other party
+    ("b", "2025-05-13", "day", 0, "On May 13, the president signed an executive order on Japan."),  # other act
+    ("b", "2025-07-01", "day", 0, "On July 1, the president announced an agreement with Japan."),   # months apart
+    ("a", "2025-05-13", "day", 0, "On May 13, the president announced an agreement with Japan."),   # same source
+])
+def test_no_event_conflict_for_different_events_or_one_source(other):
+    ev = _events(("a", "2025-05-12", "day", 0, "Yesterday, the president announced an agreement with Japan."), other)
+    cf = find_conflicts(EMPTY_CLAIMS, ev, NO_FIGS, DOCS)
+    assert cf.empty, cf
+
+
+def test_document_dates_do_not_date_a_claim():
+    claims = frame(claim("a", "US", "CN", 10, sentence="The 10% duty set out in Executive Order 14000 of April 2, "
+                                                         "2025 stays."))
+    ev = _events(("a", "2025-04-02", "day", 0, claims.iloc[0]["sentence"])).assign(expression="April 2, 2025")
+    assert claim_dates(claims, ev, DOCS).iloc[0]["date_basis"] == "published"

@@ -296,3 +296,109 @@ def test_quoted_by_chart_keeps_top_speakers(invented):
         quoted_by_chart(who, top=0)
     with pytest.raises(ValueError):
         share_of_voice_chart(who)
+
+
+# --------------------------------------------------------------------------- news-style attribution
+# Invented sentences (not from any corpus) for the attribution errors seen on real news: a quote
+# credited to the speaker's country or institution, to the nearest named person, to no one when the
+# speaker is named in the previous sentence, pronouns, editorials, "quoting X", statements.
+NEWS_CASES = [
+ ("“We will fight to the end if Washington insists on escalating,” Chinese foreign ministry spokeswoman Li Mei told reporters on Tuesday.", "Li Mei"),
+ ("“These tariffs will hurt American farmers first,” said Senator Tom Harlan, who met with Trump last week.", "Tom Harlan"),
+ ("Speaking after talks with Bessent, Vice Premier He Lifeng said: “Both sides showed sincerity and a constructive attitude.”", "He Lifeng"),
+ ("Commerce Secretary Howard Lutnick defended the move on Monday. “We are not going to let other countries take advantage of us anymore.”", "Howard Lutnick"),
+ ("Ana Ruiz, a trade lawyer in Washington, said the rules were unclear. “Importers simply do not know what they owe,” she said.", "Ana Ruiz"),
+ ("“Washington’s bullying will only backfire on its own farmers,” the Global Times said in an editorial on Sunday.", "Global Times"),
+ ("An editorial in the China Daily argued that “tariffs are a lose-lose game for everyone involved.”", "China Daily"),
+ ("The Ministry of Commerce said in a statement that “China will take resolute countermeasures to safeguard its rights.”", "China Ministry of Commerce"),
+ ("In a statement, the European Commission said: “We regret the decision and will respond proportionately and firmly.”", "European Commission"),
+ ("“The talks were candid, constructive and very productive,” according to Treasury Secretary Scott Bessent.", "Scott Bessent"),
+ ("“We’re very close to a deal with India, very close,” Trump told reporters aboard Air Force One.", "Donald Trump"),
+ ("“China has never been afraid of a trade war and will not back down,” China said in a statement, quoting Premier Li Qiang.", "Li Qiang"),
+ ("The company’s chief executive, Dana Whitfield, was blunt. “We cannot absorb a 25 percent cost increase on every part,” Whitfield said.", "Dana Whitfield"),
+ ("“We have been very clear about our red lines,” said Maria Santos, the bloc’s trade chief.\n\n“Any new duties on European goods will be met with a firm response,” she added.", "Maria Santos"),
+ ("Kevin Hassett, director of the National Economic Council, spoke to CNBC on Friday.\n\n“I think the consumer is going to be fine, the data shows it.”", "Kevin Hassett"),
+ ("South Korea said on Wednesday that talks would continue. Trade Minister Yeo Han-koo said: “We will keep working until we have a deal that protects our exporters.”", "Yeo Han-koo"),
+ ("“We do not want a trade war, but we are not afraid of one,” China’s Vice Commerce Minister Li Chenggang said.", "Li Chenggang"),
+ ("The United States, Treasury Secretary Scott Bessent said, “will not accept a deal that hurts American workers.”", "Scott Bessent"),
+ ("“Tariffs are taxes paid by consumers, not by foreigners,” wrote the editorial board of The Wall Street Journal.", "The Wall Street Journal"),
+ ("Xi told Trump during the call that “the two countries should be partners, not rivals in the world.”", "Xi Jinping"),
+ ("Japan’s chief negotiator Ryosei Akazawa met Lutnick for two hours. He later told reporters: “We have narrowed our differences but there is no agreement yet.”", "Ryosei Akazawa"),
+ ("The White House said in a statement that “the president will not tolerate unfair trade practices any longer.”", "White House"),
+ # transcript labels, and topic labels that keep the speaker introduced before them
+ ("Secretary of State Jane Okafor: “We have made real progress on the list of concerns we brought.”", "Jane Okafor"),
+ ("Minister Paul Brandt then took questions from the press.\n\nOn exports: “Our manufacturers need certainty above "
+  "everything else right now.”", "Paul Brandt"),
+ # title words between an inverted cue and the name
+ ("“Shipping lanes are the lifeblood of our economy,” said Transport Secretary Ambassador Lee Grant.", "Lee Grant"),
+ # a notice speaks for whoever issued it
+ ("“The importer failed to declare the true origin of the goods,” said a notice issued by the Customs and Border "
+  "Protection agency.", "U.S. Customs and Border Protection"),
+ # pronouns: the nearest compatible person
+ ("Trump met Japanese Prime Minister Sanae Takaichi in Tokyo on Tuesday. “We agreed to deepen our cooperation on "
+  "supply chains,” she said.", "Sanae Takaichi"),
+ ("Ms. Laura Chen, a trade lawyer, met Mr. David Park on Friday. “The rules are simply unclear to every importer,” "
+  "she said.", "Laura Chen"),
+ ("Ms. Laura Chen, a trade lawyer, met Mr. David Park on Friday. “The rules are simply unclear to every importer,” "
+  "he said.", "David Park"),
+ ("Beijing reacted angrily. “The United States has once again broken its promises,” a commerce ministry spokesperson said.", "commerce ministry spokesperson"),
+]
+
+
+@pytest.fixture(scope="module")
+def news_quotes(tmp_path_factory):
+    texts = {str(i): t for i, (t, _) in enumerate(NEWS_CASES)}
+    docs = pd.DataFrame({"doc_id": list(texts), "text": list(texts.values()), "language": "en"})
+    ann = annotate([DocInput(k, v) for k, v in texts.items()], cache_dir=tmp_path_factory.mktemp("q_news"))
+    return extract_quotes(docs, ann)
+
+
+@pytest.mark.parametrize(("i", "speaker"), [(i, w) for i, (_, w) in enumerate(NEWS_CASES)])
+def test_news_style_speakers(news_quotes, i, speaker):
+    rows = news_quotes[(news_quotes["doc_id"] == str(i)) & ~news_quotes["is_fragment"]]
+    assert len(rows), NEWS_CASES[i][0]
+    for got in rows["speaker"]:
+        assert speaker.lower() in got.lower() or got.lower() in speaker.lower(), (got, NEWS_CASES[i][0])
+
+
+def test_unnamed_editorial_is_the_outlets_voice():
+    text = "“The trade truce is fragile and both sides must act with restraint,” the newspaper said in an editorial."
+    hits = document_quotes(text, outlet="Daily Planet")
+    assert hits[0].speaker.name == "Daily Planet" and hits[0].speaker.speaker_type == "media"
+    assert document_quotes(text)[0].speaker.name != "Daily Planet"
+
+
+@pytest.mark.parametrize("text", [
+    "Markets fell sharply on Monday. “We are not going to let other countries take advantage of us.”",
+    # the person named is not the sentence's subject
+    "Farmers in Iowa, who backed Trump, are worried. “We are not going to survive another season like this.”",
+])
+def test_standalone_quote_needs_a_person_subject_just_before(text):
+    assert [h for h in document_quotes(text) if h.speaker is not None] == []
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    # an institution written in lower case or with a spokesperson and no name: the institution
+    ("“The U.S. side should stop its wrong practices at once,” China’s commerce ministry said in a statement.",
+     "China Ministry of Commerce"),
+    ("“We firmly oppose this unilateral bullying,” a spokesperson for China’s foreign ministry said.",
+     "China Ministry of Foreign Affairs"),
+    ("“The department will enforce the rules fully and fairly,” a Commerce Department spokesperson said.",
+     "US Department of Commerce"),
+    # a named spokesperson is the speaker, not the ministry or the country
+    ("“We firmly oppose this unilateral bullying,” Chinese Foreign Ministry spokesperson Lin Jian said.", "Lin Jian"),
+])
+def test_institutions_only_when_no_person_is_named(text, speaker):
+    assert [h.speaker.name for h in document_quotes(text) if h.speaker] == [speaker]
+
+
+@pytest.mark.parametrize(("text", "speaker"), [
+    ("USA Today: “Inflation eased more than expected to a five-month low in March.”", "USA Today"),
+    ("Scott Bessent, Treasury Secretary: “We had very productive talks with our Chinese counterparts.”",
+     "Scott Bessent"),
+    # a sentence ending in a colon is not a speaker label unless it ends with the name
+    ("In Ohio, a welder praises the Buy American rules: “Any more work in our shop is going to help us all.”", None),
+])
+def test_label_must_end_with_the_name(text, speaker):
+    hits = document_quotes(text, keep_unattributed=True)
+    assert [h.speaker.name if h.speaker else None for h in hits] == [speaker]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -66,7 +66,7 @@ def make_docs(rows: list[tuple[str, str, str, str]]) -> pd.DataFrame:
     ("a 90-day freeze is scheduled to expire on July 9, the US on Monday set a 25 percent tax", "2025-07-09",
      [("2025-07-09", "day"), ("2025-07-07", "day")]),
     ("After two days of negotiations over the weekend, on May 12, both sides announced a cut.", "2025-05-12",
-     [("2025-05-12", "day")]),
+     [("2025-05-10", "day"), ("2025-05-11", "day"), ("2025-05-12", "day")]),
     # invented
     ("The ministry said on Friday that the rules take effect immediately.", "2025-06-04", [("2025-05-30", "day")]),
     ("Talks will resume next Tuesday in Geneva.", "2025-06-04", [("2025-06-10", "day")]),
@@ -193,3 +193,54 @@ def test_evaluate_events_counts():
     assert s["precision"] == pytest.approx(2 / 3) and s["recall"] == pytest.approx(2 / 3)
     with pytest.raises(ValueError):
         evaluate_events(pred.drop(columns=["date"]), gold)
+
+
+# Invented news-style sentences for the date errors seen on real news: weekdays, weekends, weeks and
+# months relative to publication with the tense deciding, month-only dates, periods, day ranges.
+# Published on Wednesday 2025-05-14 unless stated.
+@pytest.mark.parametrize(("text", "published", "expected"), [
+    ("Officials met on Tuesday to discuss the rules.", "2025-05-14", [("2025-05-13", "day")]),
+    ("The ministry will publish the list on Friday.", "2025-05-14", [("2025-05-16", "day")]),
+    ("Negotiators worked through both days of the weekend.", "2025-05-14",
+     [("2025-05-10", "day"), ("2025-05-11", "day")]),
+    ("Exporters rushed shipments out last week.", "2025-05-14", [("2025-05-05", "week")]),
+    ("The new duties start next week.", "2025-05-14", [("2025-05-19", "week")]),
+    ("The tariff will rise again next month.", "2025-05-14", [("2025-06", "month")]),
+    ("The two sides met in July to restart talks.", "2025-05-14", [("2024-07", "month")]),
+    ("The two sides will meet in July to restart talks.", "2025-05-14", [("2025-07", "month")]),
+    ("Tariffs on steel have been in place since 2018.", "2025-05-14", [("2018", "year")]),
+    ("The duties, in place since August, will be cut in half next year.", "2025-05-14", [("2024-08", "month"),
+                                                                                          ("2026", "year")]),
+    ("Talks took place in Madrid on September 14 and 15, 2025.", "2025-09-20",
+     [("2025-09-14", "day"), ("2025-09-15", "day")]),
+    ("Delegations met on June 9-10 in London.", "2025-06-20", [("2025-06-09", "day"), ("2025-06-10", "day")]),
+    ("Today, the president signed the order.", "2025-05-14", [("2025-05-14", "day")]),
+    ("The minister briefed the cabinet last night.", "2025-05-14", [("2025-05-13", "day")]),
+    # the reporting clause, not the quotation, sets the tense
+    ("Trump promised in November to “impose tariffs that will hit every car.”", "2025-02-01", [("2024-11", "month")]),
+    # counted offsets go to dateparser
+    ("The rules changed two weeks ago.", "2025-05-14", [("2025-04-28", "week")]),
+    ("The tariffs rise in three months.", "2025-05-14", [("2025-08", "month")]),
+    ("A few weeks ago the talks stalled.", "2025-05-14", []),
+])
+def test_news_style_dates(text, published, expected):
+    got = [(d.date, d.precision) for d in find_dates(text, date.fromisoformat(published))]
+    assert got == expected
+
+
+@pytest.mark.parametrize(("expression", "ours"), [
+    # dateparser gives these a day (or the wrong year, or nothing); the module's own rules are used
+    ("next month", ("2025-06", "month")),
+    ("in July", ("2024-07", "month")),        # past-tense clause below
+    ("the weekend", ("2025-05-10", "day")),
+    ("since 2018", ("2018", "year")),
+])
+def test_cases_dateparser_gets_wrong(expression, ours):
+    import dateparser
+
+    base = datetime(2025, 5, 14)
+    theirs = dateparser.parse(expression, settings={"RELATIVE_BASE": base})
+    text = f"The talks were held {expression}."
+    got = next((d.date, d.precision) for d in find_dates(text, base.date()))
+    assert got == ours
+    assert theirs is None or theirs.date().isoformat() != ours[0]

@@ -3,7 +3,7 @@
 Three sources of mentions are merged, in this order of trust:
 
 1. the gazetteer (``lexicons/actors.yaml``): aliases, metonyms ("Beijing" -> China,
-   "the White House" -> US government) and adjectives ("Chinese imports" -> China),
+   "Washington" -> United States) and adjectives ("Chinese imports" -> China),
    including the parts of compounds such as "US-China" or "Sino-US";
 2. spaCy entities (PERSON, ORG, NORP, FAC) that the gazetteer does not cover, cleaned
    (leading "the", possessive "'s", titles) and looked up again in the gazetteer;
@@ -44,6 +44,8 @@ TITLES = (
     "Treasury", "Commerce", "Trade", "Finance", "Economy", "State", "Industry", "Affairs", "Home", "Interior",
     "Agriculture", "Energy", "of", "the", "former", "Former", "acting", "Acting", "U.S.", "US", "Senior",
     "Assistant", "Under", "Undersecretary", "Envoy", "Special", "Trade Representative", "Pope",
+    "Transport", "Transportation", "Labor", "Labour", "Health", "Education", "Homeland", "Security",
+    "Economic", "Press", "Secretary-General", "Director-General", "Governor-General",
 )
 """Words that may precede a name as (part of) a title; stripped when cleaning names."""
 
@@ -57,7 +59,7 @@ NON_ACTORS = frozenset({
     "indo-pacific", "asia-pacific", "pacific", "western pacific", "middle east", "asia", "europe", "africa",
     "latin america", "north america", "south america", "east asia", "southeast asia", "the west", "west",
     "netizens", "defense", "defence", "state", "treasury", "commerce", "foreign ministry", "ministry",
-    "government", "administration", "congress", "parliament", "communist", "asian", "western", "eastern",
+    "government", "administration", "congress", "alliance", "parliament", "communist", "asian", "western", "eastern",
     "covid", "covid-19", "ai", "gdp", "f-47",
 })
 """Entity texts spaCy often labels ORG/PERSON/NORP that are not actors of interest (casefolded)."""
@@ -235,6 +237,19 @@ def _country_inside(name: str, gaz: Gazetteer) -> str:
     return ""
 
 
+_GOVERNMENT_OF = re.compile(r"(?:^|\b)(?:the\s+)?(?:Government|Commonwealth|Kingdom|State|Governments)\s+of\s+"
+                            r"(?:the\s+)?(?P<c>(?:(?!\bGovernment\b).)+)$")
+
+
+def _government_of(name: str, gaz: Gazetteer):
+    """The country of "the Government of the People's Republic of China", "the Commonwealth of Australia"."""
+    m = _GOVERNMENT_OF.search(name)
+    if not m:
+        return None
+    hit = gaz.lookup(m.group("c"))
+    return hit if hit is not None and hit.actor_type in ("country", "bloc") else None
+
+
 def _is_noise(name: str) -> bool:
     if not name or len(name) < 2 or name.casefold() in NON_ACTORS:
         return True
@@ -307,7 +322,9 @@ def document_mentions(text: str, entities: pd.DataFrame | None = None, *, gazett
         if _is_noise(name):
             continue
         s, en, raw = _trim_span(text, s0, en0, name)
-        hit = gaz.lookup(name)
+        if label == "ORG" and len(name.split()) > 8:
+            continue  # a document title read as one organisation, not an actor
+        hit = gaz.lookup(name) or _government_of(name, gaz)
         if hit is not None:
             out.append(ActorMention(s, en, raw, hit.name, hit.actor_type, hit.code or "", "ner"))
             continue

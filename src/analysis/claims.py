@@ -82,8 +82,17 @@ _MARKET_BEFORE = re.compile(r"\b(?:fell|fall|falls|rose|rise|rises|dropped|drops
                             r"expanded|slumped|soared|sank|edged (?:up|down)|(?:up|down))\s+(?:by\s+)?(?:about\s+|"
                             r"nearly\s+|almost\s+|some\s+|more than\s+)?$", re.I)
 _SUFFERER = re.compile(r"(?:\s*(?:'s|’s))?\s+(?:[\w-]+\s+){0,3}?(?:face[sd]?|facing|was hit|were hit|is hit|are hit|"
-                       r"hit with|slapped with|subject(?:ed)? to|will pay|pays|paid|would pay|"
+                       r"hit with|slapped with|subject(?:ed)? to|will pay|pays|paid|would pay|accept(?:s|ed|ing)?|"
+                       r"agreed to accept|(?:has|have) accepted|"
                        r"agreed to (?:a|an|the)\s+[^,;]{0,40}?\bon (?:its|their)\b)", re.I)
+DOCUMENT_DATE_BEFORE = re.compile(
+    r"\b(?:Order|Proclamation|Notice|Announcement|Memorandum|Statement|Act|Resolution|Determination)\s+"
+    r"(?:No\.\s*)?[\d-]*\s*(?:of\s+(?:\d{4}\s+)?)?(?:of|dated|issued(?: on)?|signed(?: on)?)\s+$", re.I)
+"""A date that names a document ("Executive Order 14257 of April 2, 2025") dates the document, not the rate."""
+_BEARER_CLAUSE = re.compile(r"^\s*(?:accepting|facing|paying|absorbing|bearing|taking on)\b", re.I)
+_GOODS_OF = re.compile(r"[\w-]+\s+(?:of|from|originating in)\s+(?:the\s+)?$", re.I)
+_ARTICLES = re.compile(r"\b(?:articles|derivatives|originating goods|products|goods|imports|exports|items)\s+"
+                       r"(?:of|from|originating in)\s+(?:the\s+)?$", re.I)
 _SAYS = re.compile(r"\s*(?:,\s*)?(?:said|says|told|added|noted|stated|reported|according)\b", re.I)
 _NOT_TARGET_BEFORE = re.compile(r"\b(?:over|about|amid|despite|because of|after|than)\s+(?:the\s+)?$", re.I)
 _FROM_GAP = re.compile(r"[^%]{0,60}?,?\s*\b(?:(?:down|up)\s+)?from\s+(?:an?\s+|the\s+|its\s+|the current\s+)?",
@@ -91,6 +100,8 @@ _FROM_GAP = re.compile(r"[^%]{0,60}?,?\s*\b(?:(?:down|up)\s+)?from\s+(?:an?\s+|t
 _DOWN_FROM_GAP = re.compile(r"[^%]{0,60}?,?\s*(?:(?:down|up)\s+from|instead of|rather than|compared with|"
                             r"compared to|versus)\s+(?:an?\s+|the\s+|its\s+|the current\s+|the previous\s+)?",
                             re.S)
+_INSTEAD_GAP = re.compile(r"\b(?:shall|will|would|should|must|is|are|to)\s+(?:now\s+)?instead\b|\binstead\s+"
+                          r"(?:be|face|pay|apply|become)\b", re.I)
 _RANGE = re.compile(r"\b(?:rang(?:e|es|ed|ing)|between|varying|vary)\b", re.I)
 
 
@@ -109,6 +120,8 @@ class ClaimLexicon:
     product_label: dict[str, str]
     other_kinds: list[tuple[str, re.Pattern]] = field(default_factory=list)
     extra_countries: tuple[Actor, ...] = ()
+    basis_scopes: frozenset[str] = frozenset()
+    """Scope labels that name a legal basis ("fentanyl", "reciprocal"), not goods: no "ALL" fallback."""
 
 
 def _alt(words: Iterable[str], *, flags: int = re.I, hyphen_before: bool = False) -> re.Pattern:
@@ -150,6 +163,7 @@ def load_claim_lexicon(path: str | Path | None = None) -> ClaimLexicon:
         products=_alt(label),
         product_label=label,
         other_kinds=[(k, _alt(v)) for k, v in (data.get("other_kinds") or {}).items()],
+        basis_scopes=frozenset(data.get("basis_scopes") or ()),
         extra_countries=tuple(
             Actor(name=str(e["name"]), actor_type="country", code=e.get("code"), role="government",
                   aliases=tuple(e.get("aliases") or ()), metonyms=tuple(e.get("metonyms") or ()),
@@ -181,19 +195,52 @@ class Figure:
     unit: str
 
 
+_UNITS = {w: i for i, w in enumerate(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+                                      "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
+                                      "seventeen", "eighteen", "nineteen"])}
+_TENS = {w: 10 * (i + 2) for i, w in enumerate(["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+                                               "ninety"])}
+WORD_FIGURE_RE = re.compile(
+    r"(?<![\w-])(?P<words>(?:(?:" + "|".join(_TENS) + r")(?:[\s-](?:" + "|".join(k for k in _UNITS if k != "zero") +
+    r"))?|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|(?:one\s+|a\s+)?hundred))\s+"
+    r"(?P<unit>percent(?:age)?\s+points?|per\s*cent(?:age)?\s+points?|percent\b|per\s*cent\b)", re.I)
+"""Rates written as words: "ten percent", "twenty-five per cent", "a hundred percent"."""
+
+
+def _word_number(words: str) -> float | None:
+    parts = re.split(r"[\s-]+", words.lower())
+    if parts[-1] == "hundred":
+        return 100.0
+    total = 0
+    for p in parts:
+        if p in _TENS:
+            total += _TENS[p]
+        elif p in _UNITS:
+            total += _UNITS[p]
+        else:
+            return None
+    return float(total)
+
+
 def find_figures(text: str) -> list[Figure]:
-    """Percent, percentage-point and basis-point figures in a text.
+    """Percent, percentage-point and basis-point figures in a text, in digits or in words.
 
     Returns:
         Figures with unit 'percent', 'percentage_points' or 'basis_points'.
     """
     out = []
+    if "percent" in text.lower() or "per cent" in text.lower():
+        for m in WORD_FIGURE_RE.finditer(text):
+            value = _word_number(m.group("words"))
+            if value is not None:
+                unit = "percentage_points" if "point" in m.group("unit").lower() else "percent"
+                out.append(Figure(m.start(), m.end(), value, unit))
     for m in FIGURE_RE.finditer(text):
         u = m.group("unit").lower()
         unit = ("basis_points" if u.startswith(("basis", "bp")) else
                 "percentage_points" if "point" in u else "percent")
         out.append(Figure(m.start(), m.end(), float(m.group("num")), unit))
-    return out
+    return sorted(out, key=lambda f: f.start)
 
 
 def _fmt(v: float | None) -> str:
@@ -281,6 +328,9 @@ def _tariff_rates(clause: str, figs: list[Figure], lex: ClaimLexicon) -> list[_R
         elif (re.search(r"\bto\s+(?:just\s+|only\s+|about\s+|around\s+)?$", pre) and _FROM_GAP.fullmatch(gap)) \
                 or _DOWN_FROM_GAP.fullmatch(gap):
             rates.append(_Rate(a, b, b.value))
+        elif _INSTEAD_GAP.search(gap) and len(gap) < 160 and not is_range:
+            # "goods subject to a 20% duty shall instead be subject to 10%": the later rate replaces the first.
+            rates.append(_Rate(b, a, a.value))
         elif lex.change.search(clause[:b.start]) and re.search(r"\bto\s+(?:just\s+|only\s+|about\s+|around\s+)?$", gap) \
                 and not re.search(r"\bup\s+to\s+$", gap) and len(gap) < 120 and not is_range:
             rates.append(_Rate(b, a, a.value))
@@ -367,6 +417,10 @@ def _role(text: str, act: _Actor, prev_role: str | None, prev_end: int | None, l
         return "target"
     if re.match(r"\s+with\s+(?:a\s+|an\s+|new\s+|higher\s+|steep\s+)*\d", after):
         return "target"
+    if _GOODS_OF.search(before) and (lex.goods.search(before[-40:]) or _ARTICLES.search(before[-40:])):
+        return "target"  # "products of the PRC", "auto parts of Japan", "originating goods of the ROK"
+    if re.search(r"\b(?:charge|charges|charged|charging)\s+$", before):
+        return "target"  # "charge Mexico and Canada a 25% tariff"
     if re.search(r"\b(?:with|between|like|including|such as|to|for|in|of|and|by|as|than)\s+(?:the\s+)?$", before):
         return "other"
     if _SUFFERER.match(text[act.end:]):
@@ -396,7 +450,8 @@ class _Claim:
 
 def _effective(clause: str, dates: list[DateMention], offset: int) -> tuple[str, bool]:
     """(date, is_effect_cue) for a clause from the date mentions of its segment."""
-    inside = [d for d in dates if offset <= d.start < offset + len(clause)]
+    inside = [d for d in dates if offset <= d.start < offset + len(clause)
+              and not DOCUMENT_DATE_BEFORE.search(clause[max(0, d.start - offset - 60):d.start - offset])]
     seg_before = clause
     for d in inside:
         pre = seg_before[max(0, d.start - offset - 40):d.start - offset]
@@ -417,7 +472,8 @@ def _split_clauses(segment: str) -> list[tuple[int, str]]:
 
 
 def _fallback_all(text: str, scopes: list[str], lex: ClaimLexicon) -> bool:
-    return bool(lex.all_countries.search(text) or scopes or
+    goods = [x for x in scopes if x not in lex.basis_scopes]
+    return bool(lex.all_countries.search(text) or goods or
                 re.search(r"\b(?:imported|foreign|overseas)\s+\w+|\bimports\b", text, re.I))
 
 
@@ -503,13 +559,23 @@ def claims_in_segment(segment: str, *, gaz: Gazetteer, lex: ClaimLexicon, publis
                                   ";".join(scopes), eff, ci))
         clause_imposer[ci] = imposer
         clause_targets[ci] = [t for c in results if c.clause_index == ci for t in c.targets]
+    # "X agreed to invest …, while accepting a 15% tariff": the subject of the main clause bears the rate.
+    for c in results:
+        if _BEARER_CLAUSE.match(clauses[c.clause_index][1]):
+            subject = next((clause_imposer[k] for k in sorted(clause_imposer, reverse=True)
+                            if k < c.clause_index and clause_imposer[k]), "")
+            if not subject:
+                subject = next((a.code for a in actors_all if a.start < clauses[c.clause_index][0]
+                                and a.is_country and _role(segment, a, None, None, lex) == "imposer"), "")
+            if subject:
+                c.targets, c.imposer = [subject], ""
     # Fallbacks that need the other clauses or the document.
     for c in results:
         if not c.imposer:
             others = [clause_imposer[k] for k in clause_imposer if k != c.clause_index and clause_imposer[k]]
             sentence_agents = [a.code for a in actors_all if _role(segment, a, None, None, lex) == "imposer"
                                and a.code not in c.targets and not _SAYS.match(segment[a.end:])]
-            c.imposer = (context_imposer or (sentence_agents[0] if sentence_agents else "") or
+            c.imposer = ((sentence_agents[0] if sentence_agents else "") or context_imposer or
                          _most_named(counts(), exclude=set(c.targets) | set(others)))
     for c in results:
         if not c.targets:
@@ -519,7 +585,8 @@ def claims_in_segment(segment: str, *, gaz: Gazetteer, lex: ClaimLexicon, publis
             else:
                 t = _most_named(counts(), exclude={c.imposer})
                 c.targets = [t] if t else [""]
-        c.targets = [t for t in c.targets if t != c.imposer] or [ALL if c.scope else ""]
+        goods = [x for x in c.scope.split(";") if x and x not in lex.basis_scopes]
+        c.targets = [t for t in c.targets if t != c.imposer] or [ALL if goods else ""]
     return results, used
 
 
@@ -530,8 +597,23 @@ def _most_named(counts: Counter, *, exclude: set[str]) -> str:
     return ""
 
 
+_VENUE_BEFORE = re.compile(r"\b(?:talks|meeting|meetings|summit|negotiations|held|met|meet|gathered|"
+                           r"round|session|conference)\s+(?:(?:last|this|next)\s+\w+\s+)?(?:in|at)\s+(?:the\s+)?$",
+                           re.I)
+"""A country named as the place of a meeting ("talks in Stockholm", "met in Switzerland") is a venue."""
+
+
+def _is_venue(text: str, start: int, kind: str) -> bool:
+    """Whether a mention names where something happened rather than an acting government."""
+    from analysis.actors import _is_place
+
+    before = text[max(0, start - 80):start]
+    return bool(_VENUE_BEFORE.search(before)) or (kind == "metonym" and _is_place(text, start))
+
+
 def _doc_countries(text: str, gaz: Gazetteer) -> Counter:
-    return Counter(m.actor.code for m in gaz.find(text) if m.actor.code)
+    """How often the document names each country, leaving out venues ("talks in Stockholm")."""
+    return Counter(m.actor.code for m in gaz.find(text) if m.actor.code and not _is_venue(text, m.start, m.kind))
 
 
 def _english_docs(docs: pd.DataFrame) -> pd.DataFrame:

@@ -58,7 +58,12 @@ REPORT_NOTEBOOKS = {
 }
 
 KERNEL_NAME = "python3"
-"""Kernel used by papermill; resolved to the interpreter running the pipeline."""
+"""Kernel used by papermill; resolved to the interpreter running the pipeline, so report and test
+runs work on a fresh clone whatever kernels are installed."""
+
+LAB_KERNEL_NAME = "tariff-coverage"
+"""Kernel that ``make lab`` installs into the environment and the notebooks' metadata name."""
+LAB_KERNEL_DISPLAY_NAME = "Tariff coverage (analysis)"
 
 
 def chromium_candidates() -> list[str]:

@@ -25,6 +25,7 @@ Kinds of conflict:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from datetime import date, timedelta
 
@@ -94,7 +95,14 @@ def claim_dates(claims: pd.DataFrame, events: pd.DataFrame, docs: pd.DataFrame) 
     by_seg: dict[tuple[str, int, str], str] = {}
     by_sent: dict[tuple[str, int], str] = {}
     ev = events[events["precision"].isin(["day", "month"])] if len(events) else events
+    from analysis.claims import DOCUMENT_DATE_BEFORE
+
     for e in ev.itertuples(index=False):
+        expr = getattr(e, "expression", "")
+        if isinstance(expr, str) and expr and isinstance(e.sentence, str):
+            at = e.sentence.find(expr)
+            if at >= 0 and DOCUMENT_DATE_BEFORE.search(e.sentence[max(0, at - 60):at]):
+                continue  # "Executive Order 14257 of April 2, 2025" dates the order, not the measure
         by_seg.setdefault((e.doc_id, int(e.sentence_index), e.sentence), e.date)
         by_sent[(e.doc_id, int(e.sentence_index))] = e.date  # the last date of the sentence
     claim_sents = set(zip(claims["doc_id"], claims["sentence_index"].astype(int), strict=True))
@@ -193,7 +201,8 @@ def _row(kind: str, description: str, rows: pd.DataFrame, values: list[str]) -> 
 
 
 def find_conflicts(claims: pd.DataFrame, events: pd.DataFrame, other_figures: pd.DataFrame, docs: pd.DataFrame,
-                   *, window_days: int = 60, day_tolerance: int = 3, unit_window: int = 3) -> pd.DataFrame:
+                   *, window_days: int = 60, day_tolerance: int = 3, unit_window: int = 3,
+                   event_window_days: int = 10) -> pd.DataFrame:
     """Disagreements between sources about tariff figures and dates.
 
     Args:
@@ -204,6 +213,8 @@ def find_conflicts(claims: pd.DataFrame, events: pd.DataFrame, other_figures: pd
         window_days: How close in time two claims must be to describe the same measure.
         day_tolerance: Two day-precision dates this close still agree.
         unit_window: How many sentences away a rate change may be from a basis-point figure.
+        event_window_days: How close two sources' dates of one announced agreement or meeting
+            must be to count as dating the same event (see :func:`event_signature`).
 
     Returns:
         DataFrame ``kind, description, doc_ids, values, sentences`` (doc_ids joined with ';',
@@ -224,6 +235,7 @@ def find_conflicts(claims: pd.DataFrame, events: pd.DataFrame, other_figures: pd
             rows += _rate_conflicts(grp, measure, src, window_days)
             rows += _direction_conflicts(grp, measure, src, window_days)
     rows += _party_conflicts(dated, src, window_days)
+    rows += _event_conflicts(events, src, window_days=event_window_days)
     rows += _unit_conflicts(claims, other_figures, src, unit_window)
     out = pd.DataFrame(rows, columns=CONFLICT_COLUMNS)
     return out.drop_duplicates(subset=["kind", "description", "doc_ids", "values"]).reset_index(drop=True)
@@ -331,6 +343,103 @@ def _party_conflicts(dated: pd.DataFrame, src: dict, window_days: int) -> list[d
                       f"{', '.join(sorted({src.get(d, d) for d in gb['doc_id']})[:5])}: {tgt} on {imp}"]
             out.append(_row("parties", f"The change {_pct(prev)} → {_pct(rate)} is attributed to opposite "
                                        f"imposers", pd.concat([ga, gb]), values))
+    return out
+
+
+_EVENT_VERBS = {
+    "announce": r"announc(?:e|es|ed|ing)|unveil(?:s|ed|ing)?",
+    "sign": r"sign(?:s|ed|ing)?",
+    "reach": r"reach(?:es|ed|ing)?|struck|strike[s]?|clinch(?:es|ed)?|seal(?:s|ed)?|conclude[sd]?",
+    "meet": r"me(?:e)?t(?:s|ing)?|held|hold(?:s|ing)?",
+}
+_EVENT_NOUNS = {
+    "agreement": r"agreements?|deals?|framework|truce|pact|accord|joint statement|joint fact sheet",
+    "talks": r"talks|meetings?|summit|negotiations|consultations",
+}
+_VERB_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _EVENT_VERBS.items()}
+_NOUN_RE = {k: re.compile(rf"\b(?:{v})\b", re.I) for k, v in _EVENT_NOUNS.items()}
+
+
+def event_signature(sentence: str, gaz=None) -> tuple[str, str, frozenset[str]] | None:
+    """What a dated sentence reports, coarsely: (verb, noun, countries named), or None.
+
+    Only announcements, signings and meetings about agreements or talks are kept
+    ("Trump announced a framework agreement with Japan" → ``("announce", "agreement", {JP})``):
+    those are single events that every source should date alike.
+    """
+    from analysis.gazetteer import load_gazetteer
+
+    verb = next((k for k, rx in _VERB_RE.items() if rx.search(sentence)), None)
+    noun = next((k for k, rx in _NOUN_RE.items() if rx.search(sentence)), None)
+    if verb is None or noun is None:
+        return None
+    gaz = gaz or load_gazetteer()
+    codes = frozenset(m.actor.code for m in gaz.find(sentence, split_compounds=True)
+                      if m.actor.code and m.actor.actor_type in ("country", "bloc"))
+    if not codes:
+        return None
+    return verb, noun, codes
+
+
+def _event_conflicts(events: pd.DataFrame, src: dict, *, window_days: int) -> list[dict]:
+    """Sources giving different days for one announced agreement or meeting.
+
+    Two day-precision event dates of different sources are compared when their sentences have
+    the same signature (:func:`event_signature`: verb, noun, and country sets of which one
+    contains the other) and lie within ``window_days`` of each other; any difference of days is
+    a disagreement (time zones make one-day gaps common, and worth showing).
+    """
+    if events is None or events.empty:
+        return []
+    ev = events[events["precision"] == "day"]
+    if ev.empty:
+        return []
+    from analysis.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    rows = []
+    for e in ev.drop_duplicates(["doc_id", "date", "sentence"]).itertuples(index=False):
+        sig = event_signature(str(e.sentence), gaz)
+        if sig is not None:
+            rows.append((e.doc_id, e.date, e.sentence, sig))
+    # Link comparable rows of different sources; each linked group with two dates is one disagreement.
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, (da, xa, _sa, ga) in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            db, xb, _sb, gb = rows[j]
+            if src.get(da, da) == src.get(db, db) or ga[:2] != gb[:2]:
+                continue
+            if not (ga[2] <= gb[2] or gb[2] <= ga[2]):
+                continue
+            gap = dates_gap(xa, xb)
+            if gap is None or gap > window_days:
+                continue
+            parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        groups.setdefault(find(i), []).append(i)
+    out: list[dict] = []
+    for members in groups.values():
+        dates = sorted({rows[i][1] for i in members})
+        if len(members) < 2 or len(dates) < 2:
+            continue
+        sig = rows[members[0]][3]
+        shared = frozenset.intersection(*(rows[i][3][2] for i in members))
+        values = []
+        for d in dates:
+            names = sorted({src.get(rows[i][0], rows[i][0]) for i in members if rows[i][1] == d})
+            values.append(f"{', '.join(names[:5])}: {d}")
+        frame = pd.DataFrame({"doc_id": [rows[i][0] for i in members], "sentence": [rows[i][2] for i in members]})
+        act = {"announce": "Announcement", "sign": "Signing", "reach": "Conclusion", "meet": "Holding"}[sig[0]]
+        what = f"{act} of the {'talks' if sig[1] == 'talks' else 'agreement'} ({', '.join(sorted(shared))})"
+        out.append(_row("date", f"{what}: sources date it differently ({'; '.join(values)})", frame, values))
     return out
 
 

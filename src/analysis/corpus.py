@@ -484,6 +484,8 @@ def build_document(rec: Record, *, doc_id: str, manifest_row: dict[str, str] | N
     cleaned = clean_text(rec.text, mode="body" if rec.kind == "body" else "scraped")
     if not cleaned.text.strip() or not any(c.isalnum() for c in cleaned.text):
         return None, [*notes, Rejection(rec.path, "no article text left after removing page furniture")]
+    if cleaned.uncertain:
+        notes.append(Rejection(rec.path, cleaned.uncertain))
     manifest_row = manifest_row or {}
     extra = {**rec.extra, **{k: v for k, v in manifest_row.items() if k not in _CORE}}
     origin: dict[str, str] = {}

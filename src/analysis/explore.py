@@ -19,6 +19,7 @@ import altair as alt
 import pandas as pd
 
 from analysis.charts import WIDTH, titled
+from analysis.display import flatten, for_display, shorten
 
 
 def _sql_string(value: str) -> str:
@@ -39,20 +40,24 @@ def _sentences_sql(t) -> str:
     return f"read_parquet({_sql_string(t.path('sentences.parquet').as_posix())})"
 
 
-def kwic(t, phrase: str, *, by: str = "source", window: int = 60, limit: int = 200,
+def kwic(t, phrase: str, *, by: str = "source", window: int = 50, limit: int = 200,
          case: bool = False) -> pd.DataFrame:
     """Keyword in context: every occurrence of a phrase with the words around it.
+
+    Contexts are cut at word boundaries, with "…" where a sentence goes on, and paragraph
+    breaks inside a sentence show as ``¶``. In a notebook the frame displays as a
+    concordance: the matches in one column, left context right-aligned against them.
 
     Args:
         t: The run's tables.
         phrase: Words to find (matched as a phrase, on word boundaries; hyphens and spaces match alike).
         by: Column to sort and group by (``source`` or ``doc_id``).
-        window: Characters of context on each side.
-        limit: Most rows returned.
+        window: Most characters of context on each side, the "…" included.
+        limit: Most rows returned (the frame's display says how many there are in all).
         case: Match case exactly.
 
     Returns:
-        Columns ``source, doc_id, sentence_index, left, match, right``.
+        Columns ``source, left, match, right, doc_id, sentence_index``.
 
     Raises:
         ValueError: if the phrase is empty or ``by`` is not a column.
@@ -67,26 +72,19 @@ def kwic(t, phrase: str, *, by: str = "source", window: int = 60, limit: int = 2
     op = "LIKE" if case else "ILIKE"
     hits = _query(t, f"SELECT doc_id, source, sentence_index, text FROM {_sentences_sql(t)} "
                      f"WHERE text {op} ? ORDER BY {by}, doc_id, sentence_index", [like])
-    rows = []
+    rows, total = [], 0
     for r in hits.itertuples(index=False):
-        for m in pattern.finditer(r.text):
-            left = r.text[max(0, m.start() - window):m.start()]
-            right = r.text[m.end():m.end() + window]
-            rows.append((r.source, r.doc_id, r.sentence_index, left, m.group(), right))
-            if len(rows) >= limit:
-                break
-        if len(rows) >= limit:
-            break
-    return pd.DataFrame(rows, columns=["source", "doc_id", "sentence_index", "left", "match", "right"])
+        text = flatten(r.text)
+        for m in pattern.finditer(text):
+            total += 1
+            if len(rows) < limit:
+                rows.append((r.source, shorten(text[:m.start()], window, keep="end"), m.group(),
+                             shorten(text[m.end():], window, keep="start"), r.doc_id, r.sentence_index))
+    frame = pd.DataFrame(rows, columns=["source", "left", "match", "right", "doc_id", "sentence_index"])
+    return for_display(frame, layout="kwic", total=total)
 
 
-def sentences_about(t, *, actor: str | None = None, topic: str | None = None, source: str | None = None,
-                    limit: int = 200) -> pd.DataFrame:
-    """Sentences filtered by the actors they mention, the aspect they touch and their source.
-
-    Returns:
-        Columns ``source, doc_id, sentence_index, text, compound, actors, topics``.
-    """
+def _sentence_filter(*, actor: str | None, topic: str | None, source: str | None) -> tuple[str, list]:
     where, params = [], []
     if actor:
         where.append("list_contains(string_split(actors, ';'), ?)")
@@ -97,10 +95,25 @@ def sentences_about(t, *, actor: str | None = None, topic: str | None = None, so
     if source:
         where.append("source = ?")
         params.append(source)
-    clause = ("WHERE " + " AND ".join(where)) if where else ""
-    return _query(t, f"SELECT source, doc_id, sentence_index, text, compound, actors, topics "
-                     f"FROM {_sentences_sql(t)} {clause} ORDER BY source, doc_id, sentence_index "
-                     f"LIMIT {int(limit)}", params)
+    return ("WHERE " + " AND ".join(where)) if where else "", params
+
+
+def sentences_about(t, *, actor: str | None = None, topic: str | None = None, source: str | None = None,
+                    limit: int = 200) -> pd.DataFrame:
+    """Sentences filtered by the actors they mention, the aspect they touch and their source.
+
+    Returns:
+        Columns ``source, doc_id, sentence_index, text, compound, actors, topics``; at most
+        ``limit`` rows (the frame's display says how many match in all).
+    """
+    clause, params = _sentence_filter(actor=actor, topic=topic, source=source)
+    frame = _query(t, f"SELECT source, doc_id, sentence_index, text, compound, actors, topics "
+                      f"FROM {_sentences_sql(t)} {clause} ORDER BY source, doc_id, sentence_index "
+                      f"LIMIT {int(limit)}", params)
+    total = len(frame)
+    if total >= limit:
+        total = int(_query(t, f"SELECT count(*) AS n FROM {_sentences_sql(t)} {clause}", params)["n"].iloc[0])
+    return for_display(frame, total=total)
 
 
 def quotes_by(t, *, speaker: str | None = None, speaker_type: str | None = None,
@@ -113,46 +126,87 @@ def quotes_by(t, *, speaker: str | None = None, speaker_type: str | None = None,
         q = q[q["speaker_type"] == speaker_type]
     if source:
         q = q[q["source_group"] == source]
-    return q[["source_group", "speaker", "speaker_type", "quote", "is_fragment"]].rename(
-        columns={"source_group": "source"}).reset_index(drop=True)
+    return for_display(q[["source_group", "speaker", "speaker_type", "quote", "is_fragment"]].rename(
+        columns={"source_group": "source"}).reset_index(drop=True))
 
 
-def _explorer_rows(t, *, per_source: int, wrap: int) -> pd.DataFrame:
-    """Quotes and the most strongly toned sentences of each source, as lines for the explorer."""
+INDENT = "\u2003"
+"""Put before each line under a header (an em space, which SVG does not collapse)."""
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def _explorer_rows(t, *, per_source: int, balanced: int, wrap: int) -> pd.DataFrame:
+    """The explorer's lines: per source and kind, a header with counts, then its quotes or sentences.
+
+    Each source keeps at most ``per_source`` lines of each kind (shown when it is selected);
+    ``balanced`` of them are shown when no source is selected. Headers carry both counts.
+    """
     q = t.quotes.merge(t.documents[["doc_id", "group"]], on="doc_id")
     q = q.assign(source=q["group"]).sort_values(["source", "doc_id", "sentence_index"], kind="stable")
+    quote_totals = q.groupby("source").size()
     q = q.groupby("source", sort=True).head(per_source)
-    quotes = pd.DataFrame({"source": q["source"], "kind": "quote",
-                           "line": q["speaker"].fillna("?") + ": “" + q["quote"].str.slice(0, wrap) + "”",
-                           "detail": q["speaker_type"]})
+    speaker = q["speaker"].fillna("?").astype(str).map(flatten)
+    quote_text = q["quote"].astype(str)
+    quotes = pd.DataFrame({
+        "source": q["source"], "kind": "quote",
+        "line": [f"{s}: “{shorten(text, max(20, wrap - len(s) - 4))}”" for s, text in zip(speaker, quote_text,
+                                                                                       strict=True)],
+        "full": [f"{s}: “{shorten(text, 600)}”" for s, text in zip(speaker, quote_text, strict=True)],
+        "detail": q["speaker_type"].fillna("").astype(str)})
     s = _query(t, f"""
-        SELECT source, text, compound, actors FROM (
+        SELECT source, text, compound, actors, n FROM (
             SELECT *, row_number() OVER (PARTITION BY source ORDER BY abs(compound) DESC, doc_id,
-                                         sentence_index) AS r
+                                         sentence_index) AS r,
+                      count(*) OVER (PARTITION BY source) AS n
             FROM {_sentences_sql(t)} WHERE actors <> '' AND compound IS NOT NULL)
         WHERE r <= {int(per_source)} ORDER BY source, r""")
-    sentences = pd.DataFrame({"source": s["source"], "kind": "sentence",
-                              "line": s["text"].str.slice(0, wrap) + (s["text"].str.len() > wrap).map({True: "…",
-                                                                                                     False: ""}),
-                              "detail": "tone " + s["compound"].map("{:+.2f}".format) + "; " + s["actors"]})
-    rows = pd.concat([quotes, sentences], ignore_index=True)
-    rows["row"] = rows.groupby(["source", "kind"]).cumcount()
-    return rows
+    sentences = pd.DataFrame({
+        "source": s["source"], "kind": "sentence",
+        "line": s["text"].map(lambda x: shorten(x, wrap)),
+        "full": s["text"].map(lambda x: shorten(x, 600)),
+        "detail": "tone " + s["compound"].map("{:+.2f}".format) + "; " + s["actors"].str.replace(";", ", ")})
+    sentence_totals = s.groupby("source")["n"].max() if len(s) else pd.Series(dtype="int64")
+    lines = pd.concat([quotes, sentences], ignore_index=True)
+    lines["row"] = lines.groupby(["source", "kind"]).cumcount()
+    lines["header"] = False
+    heads = []
+    for source in sorted(set(t.documents["group"].astype(str))):
+        for kind, noun, totals in (("quote", "quote", quote_totals), ("sentence", "sentence", sentence_totals)):
+            n = int(totals.get(source, 0))
+            label = f"{source}: {_plural(n, noun)}"
+            heads.append({"source": source, "kind": kind, "row": -1, "header": True, "detail": "",
+                          "full": label,
+                          "line_all": f"{label}" + (f", {min(n, balanced)} shown" if n > balanced else ""),
+                          "line_one": f"{label}" + (f", {min(n, per_source)} shown" if n > per_source else "")})
+    heads_df = pd.DataFrame(heads, columns=["source", "kind", "row", "header", "detail", "full", "line_all",
+                                            "line_one"])
+    indented = INDENT + lines["line"]
+    lines = lines.assign(line_all=indented, line_one=indented).drop(columns="line")
+    return pd.concat([heads_df, lines], ignore_index=True).sort_values(
+        ["kind", "source", "row"], kind="stable", ignore_index=True)
 
 
 def source_explorer(t, *, per_source: int = 25, wrap: int = 110) -> alt.VConcatChart:
     """Click a source to list its quotes and sentences: an interactive Altair selection.
 
-    The bar chart counts direct quotes per source; clicking a bar filters the lists below
-    to that source's quotes and to its most strongly toned sentences that mention an actor
-    (click the background to show every source).
+    The bar chart counts direct quotes per source. With no source selected, the lists
+    below show every source, each under a header with its counts, and the same number of
+    lines from each; clicking a bar filters both lists to that source, up to
+    ``per_source`` lines each (click the background to show every source again). Lines
+    are cut at ``wrap`` characters at a word boundary, with "…"; hover for the full text.
     """
-    rows = _explorer_rows(t, per_source=per_source, wrap=wrap)
+    sources = sorted(set(t.documents["group"].astype(str)))
+    balanced = max(2, -(-per_source // max(1, len(sources))))
+    rows = _explorer_rows(t, per_source=per_source, balanced=balanced, wrap=wrap)
     counts = t.quotes.merge(t.documents[["doc_id", "group"]], on="doc_id").groupby("group").size()
-    bars_df = counts.rename("quotes").rename_axis("source").reset_index()
+    bars_df = counts.reindex(sources, fill_value=0).rename("quotes").rename_axis("source").reset_index()
     pick = alt.selection_point(fields=["source"], empty=True)
-    bars = alt.Chart(bars_df, title=titled("Quotes per source", "Click a bar to list that source's quotes and "
-                                           "sentences below.")).mark_bar().encode(
+    bars = alt.Chart(bars_df, title=titled("Quotes per source", "Click a bar to list only that source's quotes "
+                                           "and sentences below; click the background for every source.")
+                     ).mark_bar().encode(
         x=alt.X("quotes:Q", title="Direct quotes"),
         y=alt.Y("source:N", title="Source", sort="-x"),
         color=alt.condition(pick, alt.Color("source:N", legend=None), alt.value("#ccc")),
@@ -160,20 +214,26 @@ def source_explorer(t, *, per_source: int = 25, wrap: int = 110) -> alt.VConcatC
     ).add_params(pick).properties(width=WIDTH)
 
     def listing(kind: str, title: str, subtitle: str) -> alt.Chart:
-        return alt.Chart(rows[rows["kind"] == kind]).mark_text(align="left", dx=4).encode(
+        return alt.Chart(rows[rows["kind"] == kind]).mark_text(align="left", baseline="middle").encode(
             x=alt.value(0),
             text="line:N",
+            size=alt.condition(alt.datum.header, alt.value(12.5), alt.value(11)),
             color=alt.Color("source:N", legend=None),
             tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("detail:N", title="Detail"),
-                     alt.Tooltip("line:N", title="Text")],
-        ).transform_filter(pick).transform_window(
+                     alt.Tooltip("full:N", title="Text")],
+        ).transform_filter(pick).transform_joinaggregate(
+            n_sources="distinct(source)",
+        ).transform_calculate(
+            limit=f"datum.n_sources > 1 ? {balanced} : {per_source}",
+            line="datum.n_sources > 1 ? datum.line_all : datum.line_one",
+        ).transform_filter(alt.datum.row < alt.datum.limit).transform_window(
             rank="row_number()", sort=[alt.SortField("source"), alt.SortField("row")],
-        ).transform_filter(alt.datum.rank <= per_source).encode(y=alt.Y("rank:O", axis=None)).properties(
-            width=WIDTH, height=alt.Step(14), title=titled(title, subtitle))
+        ).encode(y=alt.Y("rank:O", axis=None)).properties(
+            width=WIDTH, height=alt.Step(16), title=titled(title, subtitle))
 
     return alt.vconcat(
         bars,
-        listing("quote", "Quotes", "The selected source's direct quotes, speaker first."),
-        listing("sentence", "Sentences", "Its most strongly toned sentences that mention an actor (hover for "
-                "tone and actors)."),
+        listing("quote", "Quotes", "Direct quotes, speaker first, under each source's count."),
+        listing("sentence", "Sentences", "The most strongly toned sentences that mention an actor (hover for "
+                "tone, actors and the full text)."),
     )

@@ -44,6 +44,8 @@ class Actor:
     adjectives: tuple[str, ...] = ()
     resolves_to: str | None = None
     """Canonical name of another actor this entry's metonyms stand for (optional)."""
+    gender: str | None = None
+    """For persons, optional: "f" or "m", so that "she" and "he" resolve to a compatible person."""
 
 
 @dataclass(frozen=True)
@@ -73,8 +75,10 @@ class Gazetteer:
             for kind, forms in (("alias", (actor.name, *actor.aliases)), ("metonym", actor.metonyms),
                                 ("adjective", actor.adjectives)):
                 for form in forms:
-                    self._forms.setdefault(form, (actor, kind))
-                    self._folded.setdefault(form.casefold(), (actor, kind))
+                    # Straight and curly apostrophes name the same actor ("People's" / "People’s").
+                    for variant in dict.fromkeys((form, form.replace("'", "’"), form.replace("’", "'"))):
+                        self._forms.setdefault(variant, (actor, kind))
+                        self._folded.setdefault(variant.casefold(), (actor, kind))
         forms = sorted(self._forms, key=len, reverse=True)
         if forms:
             alts = "|".join(re.escape(f) for f in forms)
@@ -143,6 +147,7 @@ def _load_yaml(path: Path) -> list[Actor]:
                 metonyms=tuple(str(a) for a in entry.get("metonyms") or ()),
                 adjectives=tuple(str(a) for a in entry.get("adjectives") or ()),
                 resolves_to=entry.get("resolves_to") or None,
+                gender=str(entry["gender"]).lower()[:1] if entry.get("gender") else None,
             ))
     return actors
 

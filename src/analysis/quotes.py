@@ -31,7 +31,7 @@ import bisect
 import logging
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -227,6 +227,8 @@ class Speaker:
     speaker_type: str
     country: str = ""
     is_person: bool = False
+    gender: str = ""
+    """"f", "m" or "" (unknown): from the gazetteer or honorifics ("Ms.", "spokeswoman")."""
 
 
 @dataclass(frozen=True)
@@ -413,17 +415,44 @@ def _description(text: str, mention: ActorMention) -> str:
     return f"{before} {m.group(1) if m else ''}".strip()
 
 
+_FEMALE_TITLE = re.compile(r"\b(?:Ms|Mrs|Miss|Madam|Madame|Dame|Lady|Queen|Princess)\b\.?\s*$")
+_MALE_TITLE = re.compile(r"\b(?:Mr|Sir|Lord|King|Prince)\b\.?\s*$")
+_FEMALE_NOUN = re.compile(r"\b(?:spokeswoman|chairwoman|congresswoman|businesswoman|stateswoman)\b", re.I)
+_MALE_NOUN = re.compile(r"\b(?:spokesman|congressman|businessman|statesman)\b", re.I)
+
+
+def _gender_from(title: str, description: str = "") -> str:
+    """"f" or "m" when the title right before a name or its description says so ("Ms. Lee", "spokesman")."""
+    if _FEMALE_TITLE.search(title):
+        return "f"
+    if _MALE_TITLE.search(title):
+        return "m"
+    f, m = bool(_FEMALE_NOUN.search(description)), bool(_MALE_NOUN.search(description))
+    return "f" if f and not m else "m" if m and not f else ""
+
+
+def _compatible(sp: Speaker | None, pronoun: str) -> bool:
+    if sp is None:
+        return False
+    return not ((pronoun == "she" and sp.gender == "m") or (pronoun == "he" and sp.gender == "f"))
+
+
 def _speaker_from_mention(text: str, mention: ActorMention, gaz: Gazetteer,
                           descriptions: dict[str, str]) -> Speaker:
     actor = gaz.by_name(mention.actor) or gaz.lookup(mention.actor)
     if mention.actor_type in ("country", "bloc"):
         return Speaker(mention.actor, "government", mention.country)
+    name_at = mention.start + max(0, mention.text.find(mention.actor.split()[0])) if mention.actor else mention.start
+    title = text[max(0, name_at - 12):name_at]
     if actor is not None and actor.role:
         is_person = actor.actor_type == "person"
-        return Speaker(actor.name, actor.role, actor.code or "", is_person)
+        gender = getattr(actor, "gender", None) or (_gender_from(title, descriptions.get(actor.name, ""))
+                                                   if is_person else "")
+        return Speaker(actor.name, actor.role, actor.code or "", is_person, gender or "")
     if mention.actor_type == "person":
         stype, country = classify_description(descriptions.get(mention.actor, ""), gaz)
-        return Speaker(mention.actor, stype, country or mention.country, True)
+        return Speaker(mention.actor, stype, country or mention.country, True,
+                       _gender_from(title, descriptions.get(mention.actor, "")))
     stype = "media" if mention.actor_type == "media" else _org_type(mention.actor)
     return Speaker(mention.actor, stype, mention.country)
 
@@ -476,7 +505,7 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
         s = s + words[0].start()
         if any(a < e and s < b for a, b in named) or masked[s:e] != text[s:e]:
             continue
-        out.append(Candidate(s, e, "generic", _generic_speaker(text[s:e], gaz)))
+        out.append(Candidate(s, e, "generic", _institution(text, s, e, gaz) or _generic_speaker(text[s:e], gaz)))
     out.extend(_fallback_names(text, masked, out, mentions, gaz, descriptions))
     out = _corefer_surnames(out)
     taken = [(c.start, c.end) for c in out]
@@ -488,6 +517,61 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
             continue  # "He" in mid-sentence is a surname, not a pronoun
         out.append(Candidate(m.start(), m.end(), "pronoun", pronoun=m.group().lower()))
     return sorted(out, key=lambda c: c.start)
+
+
+_OWNER_BEFORE = re.compile(r"((?:[A-Z][\w.’'-]*\s+){0,2}[A-Z][\w.’'-]*)['’]s\s+$")
+_SPOKES_HEADS = frozenset({"spokesperson", "spokesman", "spokeswoman", "spokespeople", "official", "officials",
+                           "representative", "representatives"})
+_FOR_INSTITUTION = re.compile(r"\s+(?:for|of|at|from|with)\s+(?:the\s+)?((?:[\w’'.-]+\s+){0,4}?(?:ministry|department|"
+                              r"office|commission|agency|bureau|council|administration|embassy|government|"
+                              r"Ministry|Department|Office|Commission|Agency|Bureau|Council|Administration|Embassy))\b")
+
+
+def _lookup_body(phrase: str, gaz: Gazetteer) -> Speaker | None:
+    actor = gaz.lookup(phrase) or gaz.lookup(re.sub(r"^(?:the|a|an)\s+", "", phrase, flags=re.I))
+    if actor is None or actor.actor_type in ("country", "bloc", "person") or not actor.role:
+        return None
+    return Speaker(actor.name, actor.role, actor.code or "")
+
+
+def _institution(text: str, s: int, e: int, gaz: Gazetteer) -> Speaker | None:
+    """A generic phrase that names a known institution, case aside: "China’s commerce ministry" →
+    China Ministry of Commerce; "a spokesperson for Japan’s trade ministry" → that ministry.
+
+    An institution is the speaker only because no person is named (a named spokesperson is a candidate
+    of their own and wins as the nearer subject).
+    """
+    phrase = text[s:e]
+    owner = _OWNER_BEFORE.search(text[max(0, s - 40):s])
+    words = phrase.split()
+    while words and words[0].lower() in _DETERMINERS:
+        words.pop(0)
+    core = " ".join(words)
+    for cand in ([f"{owner.group(1)}’s {core}", f"{owner.group(1)}'s {core}"] if owner else []) + [core]:
+        sp = _lookup_body(cand, gaz)
+        if sp is not None:
+            return sp
+    if words and words[-1].lower() in _SPOKES_HEADS:
+        # "a Commerce Department spokesperson", "a China’s foreign ministry official"
+        lead = re.search(r"((?:[A-Z][\w.’'-]*\s+){1,5})$", text[max(0, s - 60):s] + " ".join(words[:-1]) + " ")
+        if lead:
+            names = lead.group(1).split()
+            for k in range(len(names)):
+                sp = _lookup_body(" ".join(names[k:]), gaz)
+                if sp is not None:
+                    return sp
+        m = _FOR_INSTITUTION.match(text, e)
+        if m:
+            target = m.group(1)
+            inner = _OWNER_BEFORE.search(text[max(0, m.start(1) - 40):m.start(1)])
+            for cand in ([f"{inner.group(1)}’s {target}"] if inner else []) + [target]:
+                sp = _lookup_body(cand, gaz)
+                if sp is not None:
+                    return sp
+            sp = _lookup_body(target.split("’s ")[-1] if "’s " in target else target, gaz)
+            if sp is not None:
+                return sp
+    return None
 
 
 def _corefer_surnames(cands: list[Candidate]) -> list[Candidate]:
@@ -527,6 +611,13 @@ def _fallback_names(text: str, masked: str, found: list[Candidate], mentions: li
         run = re.search(r"((?:[A-Z][\w’'-]*\.?\s+)+)(?:\w+ly\s+)?$", before)
         if run:
             spans.append((cue.start() - len(before) + run.start(1), cue.start() - len(before) + run.end(1)))
+        # "Ana Ruiz, a trade lawyer in Washington, said": a name, its appositive, then the cue.
+        wide = masked[max(0, cue.start() - 160):cue.start()]
+        app = re.search(r"(?:^|[.!?”\"]\s+|\n)((?:[A-Z][\w’'-]+\s+){1,3}[A-Z][\w’'-]+),\s+(?:a|an|the)\s+"
+                        r"[^,;:“”\"]{2,120},\s*$", wide)
+        if app:
+            base = cue.start() - len(wide)
+            spans.append((base + app.start(1), base + app.end(1)))
         if cue.group().lower() in INVERTIBLE:
             after = _NAME_RUN.match(masked, cue.end() + 1) if masked[cue.end():cue.end() + 1] == " " else None
             if after:
@@ -600,8 +691,12 @@ def _cues(masked: str, s: int, e: int, cands: list[Candidate]) -> list[Cue]:
 
 @dataclass
 class _State:
+    recent_persons: list[Speaker] = field(default_factory=list)
+    """Persons named or quoted so far, most recent last (for "nearest compatible person")."""
     last_person: Speaker | None = None
     last_group: Speaker | None = None
+    prev_sentence_person: Speaker | None = None
+    """The person who is the subject of the sentence just before (for a quote standing alone after it)."""
 
 
 def _resolve(c: Candidate, state: _State, cands: list[Candidate], masked: str, s: int,
@@ -612,8 +707,13 @@ def _resolve(c: Candidate, state: _State, cands: list[Candidate], masked: str, s
     earlier = [x for x in cands if x.kind == "named" and s <= x.start < c.start and x.speaker is not None
                and _eligible(x, masked, s, apps)]
     if c.pronoun in ("he", "she"):
-        persons = [x for x in earlier if x.speaker.is_person]
-        return persons[-1].speaker if persons else state.last_person
+        persons = [x.speaker for x in earlier if x.speaker.is_person and _compatible(x.speaker, c.pronoun)]
+        if persons:
+            return persons[-1]
+        if _compatible(state.last_person, c.pronoun):
+            return state.last_person
+        # the nearest earlier person the pronoun can refer to ("Trump met Takaichi. … she said")
+        return next((p for p in reversed(state.recent_persons) if _compatible(p, c.pronoun)), None)
     groups = [x for x in earlier if not x.speaker.is_person]
     return groups[-1].speaker if groups else state.last_group
 
@@ -625,7 +725,12 @@ def _cue_speaker(cue: Cue, sent: tuple[int, int], cues: list[Cue], cands: list[C
     if cue.owner is not None:
         return _resolve(cue.owner, state, cands, masked, s, apps)
     in_sent = [c for c in cands if s <= c.start and c.end <= e]
-    after = [c for c in in_sent if cue.end <= c.start <= cue.end + 6]
+    after = [c for c in in_sent if cue.end <= c.start and (c.start <= cue.end + 6
+                                                           or _TITLE_GAP.fullmatch(masked[cue.end:c.start]))]
+    after = [_issuer(c, in_sent, masked) for c in after]
+    persons_after = [c for c in after if c.speaker is not None and c.speaker.is_person]
+    if persons_after and after[0] is not persons_after[0]:
+        after = [persons_after[0], *[c for c in after if c is not persons_after[0]]]  # title words are not speakers
     if cue.is_according:
         return _resolve(after[0], state, cands, masked, s, apps) if after else None
     verb = cue.text.split()[0].lower()
@@ -644,9 +749,73 @@ def _cue_speaker(cue: Cue, sent: tuple[int, int], cues: list[Cue], cands: list[C
         return _resolve(subject, state, cands, masked, s, apps) if subject else None
     left = [c for c in in_sent if c.end <= cue.start and _eligible(c, masked, s, apps)]
     if left:
-        return _resolve(left[-1], state, cands, masked, s, apps)
+        return _resolve(_issuer(left[-1], in_sent, masked), state, cands, masked, s, apps)
     if verb in INVERTIBLE and after:
         return _resolve(after[0], state, cands, masked, s, apps)
+    return None
+
+
+_TITLE_GAP = re.compile(r"\s+(?:(?:the|of|for|and|[A-Z][\w.’'-]*)\s+){1,6}")
+"""Title words between an inverted cue and the name: "said U.S. Trade Representative Ambassador Greer"."""
+_DOCUMENT_HEADS = frozenset({"statement", "notice", "announcement", "report", "document", "readout", "declaration",
+                             "communique", "communiqué", "editorial", "commentary", "release", "letter", "filing",
+                             "post", "column", "article"})
+_ISSUED_BY = re.compile(r"\s*,?\s*(?:(?:issued|released|published|posted|put out|sent)\s+|(?:board|team|page|"
+                        r"writers|staff|desk|section)\s+)?(?:by|from|of|in|at)\s+(?:the\s+)?$", re.I)
+
+
+def _issuer(c: Candidate, in_sent: list[Candidate], masked: str) -> Candidate:
+    """The named issuer of a document speaker: "a notice issued by X", "an editorial in X" → X.
+
+    A statement, notice or editorial speaks for whoever issued it; an outlet's editorial is the outlet's.
+    """
+    if c.kind != "generic" or c.speaker is None:
+        return c
+    head = c.speaker.name.split()[-1].lower() if c.speaker.name else ""
+    if head not in _DOCUMENT_HEADS:
+        return c
+    for other in in_sent:
+        if other.kind == "named" and other.start >= c.end and other.speaker is not None \
+                and _ISSUED_BY.fullmatch(masked[c.end:other.start]):
+            return other
+    return c
+
+
+_SUBJECT_LEAD = re.compile(r"\s*(?:(?:On|In|At|Last|Earlier|Later|After|Asked)\b[^,.;“”\"]{0,40},\s*)?"
+                           r"(?:(?:[A-Z][\w.’'-]*|of|the|and|former|then|acting)\s+)*")
+"""What may precede the subject of a sentence: an opening phrase and capitalised title words."""
+_QUOTING = re.compile(r"\b(?:quoting|citing|quoted|cited)\s+(?:the\s+)?", re.I)
+""""…,” the ministry said, quoting Premier Li Qiang": the person quoted is the speaker."""
+_LABEL_TOPIC = re.compile(r"^(?:on|about|regarding|asked about|when asked about|as for|and on)\b", re.IGNORECASE)
+_LABEL_TAIL = re.compile(r"(?:(?:the|of|and|for|[A-Z][\w.’'-]*)[\s,]*)*")
+"""What may follow the name in a label: title words ("Scott Bessent, Treasury Secretary:")."""
+
+
+def _label_speaker(masked: str, s: int, open_mark: int, cands: list[Candidate], state: _State,
+                   apps: list[tuple[int, int]]) -> Speaker | None:
+    """The speaker of a transcript-style label just before the quote: "Secretary Bessent: “…”".
+
+    A topic label ("On supply chains: “…”") keeps the speaker introduced before it: the
+    person named in the previous sentence, or the last speaker.
+    """
+    before = masked[s:open_mark].rstrip()
+    if not before.endswith(":"):
+        return None
+    head_end = s + len(before) - 1
+    cut = max(masked.rfind(":", s, head_end), masked.rfind("\n", s, head_end), masked.rfind(". ", s, head_end))
+    label_start = cut + 1 if cut >= s else s
+    label = masked[label_start:head_end].strip()
+    if not label or len(label.split()) > 12 or CUE_RE.search(label):
+        return None
+    named = [c for c in cands if c.kind == "named" and label_start <= c.start and c.end <= head_end
+             and c.speaker is not None and _LABEL_TAIL.fullmatch(masked[c.end:head_end].strip(" ,"))]
+    persons = [c for c in named if c.speaker.is_person and _eligible(c, masked, label_start, apps)]
+    if persons:
+        return persons[-1].speaker
+    if _LABEL_TOPIC.match(label) and len(label.split()) <= 8:
+        return state.last_person
+    if named and len(label.split()) <= 6:
+        return named[-1].speaker
     return None
 
 
@@ -681,7 +850,8 @@ def _is_name_like(quote: str) -> bool:
 
 
 def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazetteer: Gazetteer | None = None,
-                    mentions: list[ActorMention] | None = None, keep_unattributed: bool = False) -> list[QuoteHit]:
+                    mentions: list[ActorMention] | None = None, keep_unattributed: bool = False,
+                    outlet: str = "") -> list[QuoteHit]:
     """Direct quotes of one document with their speakers.
 
     Args:
@@ -690,6 +860,7 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
         gazetteer: Gazetteer to use (the default one when omitted).
         mentions: Actor mentions already computed for this text (computed when omitted).
         keep_unattributed: Also return quotes with no speaker (speaker ``None``).
+        outlet: The publishing outlet: an unnamed "the newspaper said in an editorial" is its voice.
 
     Returns:
         Quotes in document order.
@@ -725,14 +896,26 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                     continue
                 if hit.speaker is None and not keep_unattributed:
                     continue
+                if outlet and hit.speaker is not None and not hit.speaker.is_person and \
+                        hit.speaker.name.lower().split()[-1:] in (["editorial"], ["newspaper"], ["paper"],
+                                                                 ["commentary"], ["editors"]):
+                    hit = QuoteHit(hit.start, hit.end, hit.quote, Speaker(outlet, "media"), hit.cue, hit.attribution)
                 par_hits.append(hit)
                 hits.append(hit)
                 if hit.speaker is not None:
                     if hit.speaker.is_person:
                         state.last_person = hit.speaker
+                        _remember(state, hit.speaker)
                     else:
                         state.last_group = hit.speaker
             _update_state(state, s, s_cands, masked, apps, cands)
+            subject = next((c.speaker for c in s_cands if c.kind == "named" and c.speaker is not None
+                            and c.speaker.is_person and _eligible(c, masked, s, apps)
+                            and _SUBJECT_LEAD.fullmatch(masked[s:c.start])), None)
+            if subject is None and not q_here:
+                subject = next((_resolve(c, state, cands, masked, s, apps) for c in s_cands
+                                if c.kind == "pronoun" and c.pronoun in ("he", "she")), None)
+            state.prev_sentence_person = subject if not q_here else None
         prev_par_last = par_hits[-1] if par_hits else None
         if prev_par_last is not None and masked[prev_par_last.end:pe].strip(" ”\"’.,") and \
                 not CUE_RE.search(masked[prev_par_last.end:pe]):
@@ -740,7 +923,17 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
     return hits
 
 
+def _remember(state: _State, sp: Speaker) -> None:
+    if sp in state.recent_persons:
+        state.recent_persons.remove(sp)
+    state.recent_persons.append(sp)
+    del state.recent_persons[:-12]
+
+
 def _update_state(state: _State, s: int, s_cands: list[Candidate], masked: str, apps, cands) -> None:
+    for c in s_cands:
+        if c.kind == "named" and c.speaker is not None and c.speaker.is_person:
+            _remember(state, c.speaker)
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and _eligible(c, masked, s, apps):
             if c.speaker.is_person:
@@ -763,6 +956,15 @@ def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, app
     cues_after_near = [c for c in cues if qe <= c.start < next_open]
     cues_before = [c for c in cues if c.end <= open_mark]
     cues_after = [c for c in cues if c.start >= qe]
+    label = _label_speaker(masked, s, open_mark, cands, state, apps)
+    if label is not None:
+        return QuoteHit(qs, qe, quote, label, ":", "label")
+    quoting = _QUOTING.search(masked, s, e)
+    if quoting and quoting.start() > qe:
+        named = [c for c in cands if c.kind == "named" and c.speaker is not None and quoting.end() <= c.start
+                 and (c.start <= quoting.end() + 2 or _TITLE_GAP.fullmatch(masked[quoting.end() - 1:c.start]))]
+        if named:
+            return QuoteHit(qs, qe, quote, named[0].speaker, quoting.group().strip().lower(), "after")
     order: list[tuple[Cue, str]] = []
     if at_start:
         order += [(c, "after") for c in cues_after_near]
@@ -778,6 +980,11 @@ def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, app
         prev = par_hits[-1] if par_hits else prev_par_last
         if prev is not None and prev.speaker is not None:
             return QuoteHit(qs, qe, quote, prev.speaker, prev.cue, "continuation")
+    # A quotation standing alone as a sentence, just after a sentence whose subject is a person:
+    # "Lutnick defended the move on Monday. “We are not going to …”"
+    stands_alone = at_start and not re.search(r"[A-Za-z0-9]", masked[qe:e]) and not cues
+    if stands_alone and state.prev_sentence_person is not None:
+        return QuoteHit(qs, qe, quote, state.prev_sentence_person, "", "previous sentence")
     return QuoteHit(qs, qe, quote, None, "", "none")
 
 
@@ -802,8 +1009,10 @@ def extract_quotes(docs: pd.DataFrame, ann: Annotations, *, gazetteer: Gazetteer
     docs = _english(docs)
     rows = []
     for doc, entities, starts in iter_documents(docs, ann):
+        outlet = getattr(doc, "source", "")
         for h in document_quotes(str(doc.text or ""), entities, gazetteer=gaz,
-                                 keep_unattributed=keep_unattributed):
+                                 keep_unattributed=keep_unattributed,
+                                 outlet=outlet if isinstance(outlet, str) else ""):
             sp = h.speaker or Speaker("", "unattributed")
             rows.append((doc.doc_id, sp.name, sp.speaker_type, h.quote, _word_count(h.quote) < FRAGMENT_WORDS,
                          max(0, bisect.bisect_right(starts, h.start) - 1), sp.country, h.cue, h.attribution,

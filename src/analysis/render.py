@@ -3,7 +3,9 @@
 HTML reports load nothing over the network: the nbconvert template drops the
 require.js, MathJax and mermaid tags of the lab template, and charts are drawn
 by an inline Vega bundle from ``vl_convert``. PDFs are printed by headless
-Chromium (Debian's ``chromium`` or Google Chrome).
+Chromium (Debian's ``chromium`` or Google Chrome). :func:`enable_chart_renderer`
+decides how charts are shown in each context: report, notebook (JupyterLab, VS Code:
+an offline widget), or plain Python.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from analysis import __version__, config
 
@@ -28,7 +31,8 @@ SPEC_MIME = "application/vnd.analysis.vegalite+json"
 """Type of the ``<script>`` element that carries a chart spec inside report HTML."""
 
 RENDER_ENV = "ANALYSIS_RENDER"
-"""Set to ``report`` (by the runner) to make charts render for offline HTML and PDF."""
+"""Set to ``report`` (by the runner) to make charts render for offline HTML and PDF; ``notebook`` or
+``plain`` force those contexts (see :func:`chart_context`)."""
 
 CHROMIUM_FLAGS = (
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run",
@@ -75,9 +79,10 @@ table.analysis-table td { overflow-wrap: anywhere; }
 table.analysis-table th, table.analysis-table td { text-align: left; border-bottom: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
 table.analysis-table th { background: #f3f6f9; }
 table.analysis-table.blocks td:last-child { min-width: 0; }
-table.analysis-table.blocks tr.record-fields td { border-bottom: none; padding-bottom: 0; font-weight: 600; }
-table.analysis-table.blocks tr.record-text td { padding: 1px 8px 6px 20px; font-weight: normal; }
-table.analysis-table.blocks tr.record-text + tr.record-text td { padding-top: 0; }
+table.analysis-table.blocks { width: 100% !important; }
+table.analysis-table.blocks tr.record-fields td { border-bottom: none !important; padding-bottom: 0 !important; font-weight: 600; }
+table.analysis-table.blocks tr.record-text td { padding: 1px 8px 6px 20px !important; font-weight: normal; }
+table.analysis-table.blocks tr.record-text + tr.record-text td { padding-top: 0 !important; }
 table.analysis-table .block-label { color: #555; font-style: italic; }
 table.story-sides { table-layout: fixed; }
 table.story-sides th.field { width: 13%; }
@@ -169,15 +174,67 @@ def _report_renderer(spec: dict, **metadata) -> dict:
     return {"text/html": chart_html(spec), "text/plain": f"<Chart: {title or 'untitled'}>"}
 
 
-def enable_chart_renderer() -> str:
-    """Choose the Altair renderer: offline report HTML under the runner, JupyterLab's otherwise."""
+ChartContext = Literal["report", "notebook", "plain"]
+"""Where charts are shown: offline report HTML, a live notebook kernel (JupyterLab, VS Code), or neither."""
+
+NOTEBOOK_EMBED_OPTIONS = {
+    "renderer": "svg",
+    # No "Open in Vega Editor" (a web site) and no source views; exports work offline.
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
+}
+
+
+def chart_context() -> ChartContext:
+    """The context charts are displayed in.
+
+    ``ANALYSIS_RENDER`` (``report``, ``notebook`` or ``plain``) decides when set; the
+    report runner sets ``report``. Otherwise a running Jupyter kernel (JupyterLab, the
+    classic notebook, VS Code) means ``notebook``, and anything else (plain Python, a
+    terminal IPython) means ``plain``.
+    """
+    mode = os.environ.get(RENDER_ENV, "").strip().lower()
+    if mode in ("report", "notebook", "plain"):
+        return mode  # type: ignore[return-value]
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return "plain"
+    shell = get_ipython()
+    return "notebook" if shell is not None and getattr(shell, "kernel", None) is not None else "plain"
+
+
+def enable_chart_renderer(context: ChartContext | None = None) -> str:
+    """Choose and enable the Altair renderer for the context charts are shown in.
+
+    - ``report``: the chart spec as inert JSON beside a target element; the report page
+      draws it with the inline Vega bundle (see :func:`chart_html`).
+    - ``notebook``: Altair's ``jupyter`` renderer (an anywidget) in offline mode, so its
+      JavaScript comes from ``vl_convert`` and not a CDN; selections work; drawn as SVG.
+    - ``plain``: Altair's default renderer (nothing is drawn; ``chart.save`` still works).
+
+    Args:
+        context: Override :func:`chart_context`.
+
+    Returns:
+        The name of the enabled renderer.
+    """
     import altair as alt
 
+    context = context or chart_context()
     if "analysis_report" not in alt.renderers.names():
         alt.renderers.register("analysis_report", _report_renderer)
-    if os.environ.get(RENDER_ENV) == "report":
+    if context == "report":
         alt.renderers.enable("analysis_report")
         return "analysis_report"
+    if context == "notebook":
+        try:
+            import anywidget  # noqa: F401
+        except ImportError:
+            log.warning("anywidget is not installed, so charts cannot be drawn offline in this notebook; "
+                        "install the project's dependencies (make setup)")
+        else:
+            alt.renderers.enable("jupyter", offline=True, embed_options=NOTEBOOK_EMBED_OPTIONS)
+            return "jupyter"
     alt.renderers.enable("default")
     return "default"
 

@@ -16,8 +16,17 @@ Conventions (documented here because they are choices, not facts):
 - "this month", "earlier this month", "last month", "next month" resolve to months; "this year",
   "last year" to years; seasons ("earlier this summer") to their middle month (northern
   hemisphere: spring April, summer July, autumn/fall October, winter January).
-- Week-level and vague expressions ("last week", "the weekend", "a few days ago", "five years",
-  "the 20th century") and durations ("90-day") are not events and are dropped.
+- "today", "tonight", "last night", "this morning" are the publication day (the day before for
+  "last night"); "yesterday" and "tomorrow" the days either side.
+- Weeks: "last week", "this week", "next week", "the past week" resolve to the Monday of that
+  week, precision ``week``. Weekends ("the weekend", "this weekend", "both days of the weekend")
+  give their Saturday and Sunday (see :func:`resolve_weekend`).
+- Day ranges ("June 9 and 10, 2025", "July 28-29") give each day.
+- The tense of a clause is read outside its quotation marks: "promised in November to “sign
+  documents that will …”" is past. A date after "since" starts a period, so it is in the past
+  whatever the tense ("tariffs in place since April will be cut").
+- Vague expressions ("a few days ago", "five years", "the 20th century") and durations ("90-day")
+  are not events and are dropped.
 - A document without a publication date gets only dates with an explicit year; its id is logged
   (warning) and listed in ``events.attrs["undated_doc_ids"]`` (see also :func:`undated_docs`).
 
@@ -31,7 +40,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,6 +79,8 @@ _WD = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 # Ordered: the first pattern to claim a span wins.
 PATTERNS: list[tuple[str, re.Pattern]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>[01]\d)-(?P<day>[0-3]\d)\b")),
+    ("day_range", re.compile(rf"(?<![\w-]){_M}\s+{_D}\s*(?:-|–|and|to|through)\s*(?P<day2>[0-3]?\d)(?:st|nd|rd|th)?"
+                             rf"(?![\d%])(?:,?\s+{_Y})?\b(?!\s*(?:%|percent|per cent))")),
     ("month_day", re.compile(rf"(?<![\w-]){_M}\s+{_D}(?![\d%])(?:,?\s+{_Y})?\b(?!\s*(?:%|percent|per cent))")),
     ("day_month", re.compile(rf"\b{_D}\s+(?:of\s+)?{_M}(?:,?\s+{_Y})?\b")),
     ("month_year", re.compile(rf"(?<![\w-])(?:{_MOD}[\s-]+)?{_M}(?:,?\s+|\s+of\s+){_Y}\b")),
@@ -85,7 +96,16 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
     ("year", re.compile(rf"(?:{_MOD}[\s-]+)?{_Y}\b(?![-\d])(?!\s*(?:points?|pts|%|percent|per cent|billion|"
                         r"million|tons?|tonnes|units|yuan|dollars|euros|won|yen|people|workers|companies))")),
     ("weekday", re.compile(rf"(?:\b(?P<which>last|this|next|this past|this coming|coming|past)\s+)?{_WD}\b")),
-    ("deictic", re.compile(r"\b(?P<word>yesterday|tomorrow)\b", re.I)),
+    ("deictic", re.compile(r"\b(?P<word>yesterday|tomorrow|today|tonight|last night|this morning|"
+                           r"this afternoon|this evening|earlier today|later today)\b", re.I)),
+    ("weekend", re.compile(r"\b(?:(?P<both>both days of )?(?P<which>this past|this coming|this|last|next|the past|"
+                           r"the coming|the)\s+)weekend\b", re.I)),
+    ("rel_week", re.compile(r"\b(?P<rel>earlier |later |)(?P<which>this past|this|last|next|the past|the previous|"
+                            r"the coming|the following)\s+week\b", re.I)),
+    ("rel_n", re.compile(r"\b(?:(?P<n1>\d{1,2}|a|an|one|two|three|four|five|six|seven|eight|nine|ten|a few|several)\s+"
+                         r"(?P<unit1>weeks?|months?)\s+(?:ago|earlier|later|from now)|in\s+(?P<n2>\d{1,2}|a|an|one|two|"
+                         r"three|four|five|six|seven|eight|nine|ten)\s+(?P<unit2>days?|weeks?|months?)(?:['’]\s*time)?)\b",
+                         re.I)),
     ("days_ago", re.compile(r"\b(?P<n>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten)\s+days?\s+"
                             r"(?P<dir>ago|earlier|before|later|from now)\b", re.I)),
 ]
@@ -94,7 +114,8 @@ _PREP_BEFORE = re.compile(_PREP + r"$", re.I)
 _DATEISH = re.compile(
     r"\b(?:(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|"
-    r"Saturday|Sunday|month|year|spring|summer|autumn|fall|winter|yesterday|tomorrow|days?)\b", re.I)
+    r"Saturday|Sunday|month|year|spring|summer|autumn|fall|winter|yesterday|tomorrow|days?|today|tonight|"
+    r"night|morning|afternoon|evening|week|weekend)\b", re.I)
 _CLAUSE_SPLIT = re.compile(r"[;,:—–]|\bwhile\b|\bwhereas\b|\bbut\b|\bthat\b|\bwhich\b|\bafter\b|\bbefore\b")
 
 
@@ -218,6 +239,31 @@ def resolve_weekday(weekday: int, published: date, *, which: str = "", tense: st
     return published - timedelta(days=(published.weekday() - weekday) % 7)
 
 
+def _relative_by_dateparser(expression: str, published: date, unit: str) -> tuple[str, str, bool] | None:
+    """ "two weeks ago", "in three months": counted by ``dateparser`` from the publication date.
+
+    ``dateparser`` is right on counted offsets; the other relative expressions are resolved by
+    this module's own rules because it gets them wrong for news (see the tests): it gives "next
+    month" and "in July" a day, ignores the clause tense, and has no weekends or periods.
+    Vague counts ("a few weeks ago") are left out.
+    """
+    if re.search(r"\b(?:a few|several)\b", expression, re.I):
+        return None
+    import dateparser
+
+    got = dateparser.parse(expression, languages=["en"],
+                           settings={"RELATIVE_BASE": datetime(published.year, published.month, published.day)})
+    if got is None:
+        return None
+    d = got.date()
+    unit = unit.lower().rstrip("s")
+    if unit == "month":
+        return f"{d.year:04d}-{d.month:02d}", "month", False
+    if unit == "week":
+        return (d - timedelta(days=d.weekday())).isoformat(), "week", False
+    return d.isoformat(), "day", False
+
+
 def _shift_month(d: date, months: int) -> tuple[int, int]:
     idx = d.year * 12 + d.month - 1 + months
     return idx // 12, idx % 12 + 1
@@ -281,14 +327,80 @@ def _resolve(kind: str, m: re.Match, published: date | None, tense: str) -> tupl
         d = resolve_weekday(WEEKDAYS[g["weekday"].lower()], published, which=g.get("which") or "", tense=tense)
         return d.isoformat(), "day", False
     if kind == "deictic":
-        delta = -1 if g["word"].lower() == "yesterday" else 1
+        word = g["word"].lower()
+        delta = -1 if word in ("yesterday", "last night") else 1 if word == "tomorrow" else 0
         return (published + timedelta(days=delta)).isoformat(), "day", False
+    if kind == "rel_week":
+        which = g["which"].lower()
+        offset = {"last": -1, "the previous": -1, "the past": -1, "this past": -1, "next": 1, "the coming": 1,
+                  "the following": 1}.get(which, 0)
+        monday = published - timedelta(days=published.weekday()) + timedelta(days=7 * offset)
+        return monday.isoformat(), "week", False
+    if kind == "rel_n":
+        return _relative_by_dateparser(m.group(), published, g.get("unit1") or g.get("unit2") or "")
     if kind == "days_ago":
         n = g["n"].lower()
         n_days = int(n) if n.isdigit() else NUMBER_WORDS[n]
         sign = 1 if g["dir"].lower() in ("later", "from now") else -1
         return (published + timedelta(days=sign * n_days)).isoformat(), "day", False
     return None
+
+
+_QUOTED = re.compile(r"“[^”]*”?|\"[^\"]*\"?")
+
+
+def _without_quotes(clause: str) -> str:
+    """The clause with quoted words removed: the reporting clause, not the quote, sets the tense."""
+    return _QUOTED.sub(" ", clause)
+
+
+def resolve_weekend(published: date, *, which: str = "", tense: str = "") -> date:
+    """The Saturday of the weekend a phrase refers to ("this weekend", "last weekend", "the weekend").
+
+    "this weekend" and "the weekend" are the weekend of the publication week when the page is
+    published on it, else the one just past (past tense or no tense) or the next one (future
+    tense); "last weekend" is the one before the publication week, "next weekend" the one after.
+    """
+    which = which.lower()
+    saturday = published - timedelta(days=published.weekday()) + timedelta(days=5)
+    if which in ("last", "the past", "this past"):
+        return saturday - timedelta(days=7)
+    if which in ("next", "the coming", "this coming"):
+        return saturday + timedelta(days=7) if published.weekday() >= 5 else saturday
+    if published.weekday() >= 5:
+        return saturday
+    return saturday if tense == "future" else saturday - timedelta(days=7)
+
+
+def _multi(kind: str, m: re.Match, published: date | None, tense: str) -> list[DateMention]:
+    """The days of a day range ("June 9 and 10, 2025", "July 28-29") or of a weekend."""
+    g = m.groupdict()
+    out = []
+    if kind == "weekend":
+        if published is None:
+            return []
+        sat = resolve_weekend(published, which=g.get("which") or "", tense=tense)
+        days = [sat, sat + timedelta(days=1)]
+        return [DateMention(m.start(), m.end(), m.group().strip(), d.isoformat(), "day", False) for d in days]
+    month, year = _month_num(g["month"]), int(g["year"]) if g.get("year") else None
+    for key in ("day", "day2"):
+        day = int(g[key])
+        if not 1 <= day <= 31:
+            return out
+        y = year
+        if y is None:
+            if published is None:
+                return out
+            try:
+                y = pick_year(month, day, published, tense)
+            except ValueError:
+                return out
+        try:
+            out.append(DateMention(m.start(), m.end(), m.group().strip(), date(y, month, day).isoformat(), "day",
+                                   year is not None))
+        except ValueError:
+            continue
+    return out
 
 
 def find_dates(text: str, published: date | None, *, licensed: Iterable[tuple[int, int]] = ()) -> list[DateMention]:
@@ -318,7 +430,13 @@ def find_dates(text: str, published: date | None, *, licensed: Iterable[tuple[in
                 # A bare "May" is too often the modal verb: it needs a preposition.
                 if not has_prep and (not lic or m.group().strip() == "May"):
                     continue
-            tense = clause_tense(_clause_around(text, s, e))
+            tense = clause_tense(_without_quotes(_clause_around(text, s, e)))
+            if re.search(r"\b(?:since|ever since)\s+(?:early\s+|mid-?\s*|late\s+)?$", text[max(0, s - 20):s], re.I):
+                tense = "past"  # "in place since April, will be cut": a period that began in the past
+            if kind in ("day_range", "weekend"):
+                taken.append((s, e))
+                out.extend(_multi(kind, m, published, tense))
+                continue
             res = _resolve(kind, m, published, tense)
             taken.append((s, e))
             if res is None:
