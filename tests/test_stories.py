@@ -6,6 +6,7 @@ later (same negotiators, same vocabulary) and the Busan summit (October 2025), t
 an EU steel measure a week before Busan, and one op-ed.
 """
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -23,10 +24,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "stories_corpus"
 def corpus():
     docs = load_corpus(FIXTURE).to_frame()
     docs["group"] = docs["source"]
-    # The dates each article states, found by the package's own (spaCy-free) date finder.
+    # The dates each article states, sentence by sentence (as the pipeline does), found by the
+    # package's own spaCy-free date finder.
     events = pd.DataFrame(
-        [(r.doc_id, m.date, m.precision) for r in docs.itertuples()
-         for m in tl.find_dates(r.text, tl.parse_published(r.published))],
+        [(r.doc_id, m.date, m.precision) for r in docs.itertuples() for sentence in re.split(r"(?<=[.!?])\s+", r.text)
+         for m in tl.find_dates(sentence, tl.parse_published(r.published))],
         columns=["doc_id", "date", "precision"])
     return docs, events
 
