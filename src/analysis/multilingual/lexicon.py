@@ -69,7 +69,7 @@ class LanguageRules:
     percent_units: tuple[str, ...] = ()
     point_units: tuple[str, ...] = ()
     percent_prefix: tuple[str, ...] = ()
-    change: str = ""
+    change: tuple[str, ...] = ()
     target_before: re.Pattern = NEVER
     target_after: re.Pattern = NEVER
     goods_before: re.Pattern = NEVER
@@ -124,7 +124,7 @@ def rules_for(code: str) -> LanguageRules:
         percent_units=tuple(str(u) for u in r.get("percent_units") or ()),
         point_units=tuple(str(u) for u in r.get("point_units") or ()),
         percent_prefix=tuple(str(u) for u in r.get("percent_prefix") or ()),
-        change=str(r.get("change_re") or ""),
+        change=tuple(str(c) for c in ([r["change_re"]] if isinstance(r.get("change_re"), str) else r.get("change_re") or ())),
         target_before=_rx(r.get("target_before_re"), flags), target_after=_rx(r.get("target_after_re"), flags),
         goods_before=_rx(r.get("goods_before_re"), flags), goods_after=_rx(r.get("goods_after_re"), flags),
         tariff_before=_rx(r.get("tariff_before_re"), flags), imposer_after=_rx(r.get("imposer_after_re"), flags),
