@@ -15,5 +15,6 @@ engines those files drive, in the order data flows:
 """
 
 from analysis.multilingual.lexicon import SUPPORTED, language_key, rules_for
+from analysis.multilingual.pipeline import annotate_languages, extract, finish, language_notes
 
-__all__ = ["SUPPORTED", "language_key", "rules_for"]
+__all__ = ["SUPPORTED", "annotate_languages", "extract", "finish", "language_key", "language_notes", "rules_for"]
