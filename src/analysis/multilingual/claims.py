@@ -217,7 +217,7 @@ def _effective(clause: str, clause_start: int, dates, rules: LanguageRules) -> s
 
 
 def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _Claim | None,
-                    doc_default: tuple[str, str], follows_claim: bool = False) -> tuple[list[_Claim], list[Figure]]:
+                    doc_default: tuple[str, ...], follows_claim: bool = False) -> tuple[list[_Claim], list[Figure]]:
     """Claims of one sentence, and its percentages that are not tariff rates.
 
     Args:
@@ -225,7 +225,7 @@ def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _
         code: Its lexicon language.
         published: Publication date (for effective dates).
         prev: The last claim of the document before this sentence, if any.
-        doc_default: The two countries the document names most (last-resort imposer and target).
+        doc_default: The countries the document names, most named first (last-resort imposer and target).
         follows_claim: Whether the sentence right before this one had a claim.
     """
     rules = rules_for(code)
@@ -274,7 +274,7 @@ def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _
         if not imposer and prev is not None:
             imposer = prev.imposer
         if not imposer:
-            imposer = doc_default[0]
+            imposer = next((c for c in doc_default if c not in targets), "")
         if not targets and rules.all_countries.search(clause):
             targets = [ALL]
         if not targets:
@@ -292,7 +292,7 @@ def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _
         rest = [a.code for a in acts if a.code != c.imposer]
         c.targets = (partners[:1] or unmarked or rest or
                      ([t for t in prev.targets if t != c.imposer] if prev is not None and prev.imposer == c.imposer
-                      else []) or ([doc_default[1]] if doc_default[1] and doc_default[1] != c.imposer else []))
+                      else []) or [d for d in doc_default if d != c.imposer][:1])
         c.targets = list(dict.fromkeys(c.targets))
     return claims, others
 
@@ -307,11 +307,11 @@ def _from_value(text: str, rules: LanguageRules) -> float | None:
     return parse_numeral(t.strip(), rules)
 
 
-def _doc_default(text: str, code: str) -> tuple[str, str]:
+def _doc_ranking(text: str, code: str) -> tuple[str, ...]:
+    """Countries of the actors a document names (countries, leaders, governments), most named first."""
     counts = Counter(h.actor.code for h in find_actors(text, code)
-                     if h.actor.actor_type in ("country", "bloc") and h.actor.code)
-    top = [c for c, _ in counts.most_common(2)]
-    return (top[0] if top else "", top[1] if len(top) > 1 else "")
+                     if h.actor.actor_type in IMPOSER_TYPES and h.actor.code)
+    return tuple(c for c, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def claims_and_figures(docs: pd.DataFrame, ann) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -327,7 +327,7 @@ def claims_and_figures(docs: pd.DataFrame, ann) -> tuple[pd.DataFrame, pd.DataFr
         if code is None or row.doc_id not in sents:
             continue
         published = parse_published(getattr(row, "published", None))
-        default = _doc_default(text, code)
+        default = _doc_ranking(text, code)
         prev: _Claim | None = None
         prev_index = -10
         sd = sents[row.doc_id]

@@ -65,10 +65,13 @@ def _raw_name(region: str, rules: LanguageRules, hits: list[Hit]) -> str:
     """A name the gazetteer does not know: what follows the last title (zh, ja) or precedes it (ko, de)."""
     titles = sorted(rules.titles, key=len, reverse=True)
     if rules.code == "ko":
+        # A Korean name comes before its title: "이창용 총재는".
         words = [_KO_PARTICLE.sub("", w) for w in region.split()]
-        words = [w for w in words if w and w not in titles and not _DATEISH.search(w)
-                 and not any(h.text in w for h in hits)]
-        return words[0] if words and re.fullmatch(r"[가-힣]{2,4}", words[0]) else ""
+        for w, nxt in zip(words, words[1:], strict=False):
+            if (nxt in titles and w not in titles and re.fullmatch(r"[가-힣]{2,4}", w)
+                    and not any(h.text in w for h in hits) and not _DATEISH.search(w)):
+                return w
+        return ""
     if rules.latin:
         caps = re.findall(r"(?:[A-ZÄÖÜÉ][\w’'-]+\s+){0,3}[A-ZÄÖÜÉ][\w’'-]+", region)
         for run in reversed(caps):
