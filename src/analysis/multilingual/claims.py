@@ -265,6 +265,11 @@ def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _
             continue
         in_clause = [a for a in acts if cs <= a.start < ce]
         before_clause = [a for a in acts if a.start < cs]
+        if not in_clause and claims:  # "…, 自動車も15％に下がる": the clause continues the last claim
+            last = claims[-1]
+            claims.append(_Claim(last.imposer, list(last.targets), f.value, changes.get(f.start),
+                                 _scope(clause, rules), _effective(clause, cs, dates, rules), f.start))
+            continue
         sufferer = bool(rules.sufferer.search(clause))
         targets = [a.code for a in in_clause if a.role == "target" or (sufferer and a.role != "imposer")]
         imposer = next((a.code for a in in_clause if a.role != "target" and a.code not in targets and not sufferer),

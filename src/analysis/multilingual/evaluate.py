@@ -165,3 +165,18 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def write_corpus(fixtures: list[dict], folder: str | Path) -> Path:
+    """Write fixture documents as a corpus folder of Markdown files with front matter.
+
+    Used to build a mixed corpus (seed articles plus the fixtures) for an end-to-end report.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for d in fixtures:
+        meta = {"title": d["id"], "outlet": d["outlet"], "date": d["published"], "language": d["language"],
+                "country": d.get("country", "")}
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        (folder / f"{d['id']}.md").write_text(f"---\n{front}---\n{d['text']}\n", encoding="utf-8")
+    return folder

@@ -180,7 +180,10 @@ def document_quotes(text: str, code: str, *, sentences: list[tuple[int, int]] | 
             continue
         unit = rules.raw.get("fragment_unit")
         fragment = _length(inner, rules, unit) < int(rules.raw.get("fragment_below", 6))
-        out.append(QuoteRow(qs + 1, qe - 1, inner, name, stype, country, cue[:40], attribution, fragment))
+        lead = len(inner) - len(inner.lstrip())  # « guillemets » are padded with spaces
+        body = inner.strip()
+        out.append(QuoteRow(qs + 1 + lead, qs + 1 + lead + len(body), body, name, stype, country, cue[:40],
+                            attribution, fragment))
     return out
 
 

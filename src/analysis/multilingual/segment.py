@@ -138,7 +138,8 @@ def _jieba():
 def _sudachi():
     from sudachipy import dictionary
 
-    return dictionary.Dictionary(dict="core").create()
+    d = dictionary.Dictionary(dict="core")
+    return d.tokenizer() if hasattr(d, "tokenizer") else d.create()
 
 
 @lru_cache(maxsize=1)
