@@ -42,7 +42,7 @@ def test_language_key(language, text, expected):
 
 
 def test_unknown_language_rules_name_the_file():
-    with pytest.raises(KeyError, match="multilingual.yaml"):
+    with pytest.raises(KeyError, match=r"multilingual\.yaml"):
         rules_for("xx")
 
 

@@ -127,7 +127,7 @@ def _compile(forms: dict, rules) -> re.Pattern | None:
         parts.append(f"{before}(?P<f>{alts})")
     # One group name per alternative is not allowed: number them and read the first that matched.
     pattern = "|".join(p.replace("(?P<f>", f"(?P<f{i}>") for i, p in enumerate(parts))
-    return _OneGroup(re.compile(pattern, re.I if False else 0))
+    return _OneGroup(re.compile(pattern))
 
 
 class _OneGroup:

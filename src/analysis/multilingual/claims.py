@@ -25,6 +25,7 @@ Rows have the schema of :data:`analysis.claims.CLAIM_COLUMNS`; other percentages
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -96,7 +97,7 @@ def _figure_re(code: str) -> re.Pattern:
     units = sorted({*rules.percent_units, *rules.point_units}, key=len, reverse=True)
     unit_alt = "|".join(re.escape(u) for u in units)
     num = r"\d{1,3}(?:[.,]\d+)?" if rules.latin else r"\d{1,3}(?:\.\d+)?"
-    gap = r"\s?" if rules.latin else r"\s?"
+    gap = r"\s?"
     b = r"(?![\w])" if rules.latin else ""
     left = r"(?<![\w.,])" if rules.latin else r"(?<![\d.])"
     parts = [rf"{left}(?P<num>{num}){gap}(?P<unit>{unit_alt}){b}"]
@@ -159,13 +160,9 @@ def _actors(sentence: str, rules: LanguageRules) -> list[_Actor]:
             continue
         before, after = sentence[:h.start], sentence[h.end:]
         role = ""
-        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對")):
+        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對")) or (h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after))):
             role = "target"
-        elif h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after)):
-            role = "target"
-        elif h.kind == "adjective" and rules.tariff_before.search(before):
-            role = "imposer"
-        elif rules.imposer_after.match(after):
+        elif (h.kind == "adjective" and rules.tariff_before.search(before)) or rules.imposer_after.match(after):
             role = "imposer"
         out.append(_Actor(h.start, h.end, a.code, role, h))
     # Coordination carries the target role on: 日本与南韩, produits japonais et sud-coréens.
@@ -183,7 +180,7 @@ def _actors(sentence: str, rules: LanguageRules) -> list[_Actor]:
 
 def _clauses(sentence: str, rules: LanguageRules) -> list[tuple[int, int]]:
     cuts = [0, *(m.end() for m in rules.clause_split.finditer(sentence) if m.end() > 0), len(sentence)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b > a]
 
 
 @dataclass

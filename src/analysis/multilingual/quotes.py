@@ -7,12 +7,13 @@ the opening mark (表示：“…”, sagte: „…“), right after the closing
 "…"고 말했다, « … », a déclaré X), or a frame earlier in the sentence (Selon X, … « … »;
 X回應稱，…『…』; laut X). The speaker is the gazetteer person the cue points to, else a raw
 name after a title (行政院長卓榮泰, 이창용 총재), else the organisation or country named.
-Rows have the schema of :func:`analysis.quotes.extract_quotes` plus ``language``; the quote
-keeps its original text.
+Rows have the schema of :func:`analysis.quotes.extract_quotes` plus ``language`` (the document's
+language as the corpus gives it); the quote keeps its original text.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -67,7 +68,7 @@ def _raw_name(region: str, rules: LanguageRules, hits: list[Hit]) -> str:
     if rules.code == "ko":
         # A Korean name comes before its title: "이창용 총재는".
         words = [_KO_PARTICLE.sub("", w) for w in region.split()]
-        for w, nxt in zip(words, words[1:], strict=False):
+        for w, nxt in itertools.pairwise(words):
             if (nxt in titles and w not in titles and re.fullmatch(r"[가-힣]{2,4}", w)
                     and not any(h.text in w for h in hits) and not _DATEISH.search(w)):
                 return w
@@ -201,6 +202,6 @@ def extract_quotes(docs: pd.DataFrame, ann) -> pd.DataFrame:
         starts = [s for s, _ in spans] if spans else [0]
         for q in document_quotes(text, code, sentences=spans):
             rows.append((doc_id, q.speaker, q.speaker_type, q.quote, q.fragment, sentence_index(starts, q.start),
-                         q.country, q.cue, q.attribution, q.start, q.end, code))
+                         q.country, q.cue, q.attribution, q.start, q.end, lang if isinstance(lang, str) and lang else code))
     df = pd.DataFrame(rows, columns=COLUMNS)
     return df.astype({"is_fragment": bool, "sentence_index": "int64", "start": "int64", "end": "int64"})
