@@ -361,3 +361,33 @@ def test_write_corpus(tmp_path):
 
 def test_heldout_fixtures_load():
     assert len(load_fixtures(HELDOUT)) == 12
+
+
+@pytest.mark.slow
+def test_mixed_corpus_compares_across_languages(tmp_path):
+    """Seeds plus fixtures: claims of every language meet in the same agreements and conflicts."""
+    import shutil
+
+    from analysis import config
+    from analysis.corpus import load_corpus
+    from analysis.tables import build_tables
+
+    corpus_dir = tmp_path / "corpus"
+    shutil.copytree(config.PROJECT_ROOT / "data" / "raw", corpus_dir)
+    write_corpus(load_fixtures(FIXTURES), corpus_dir / "fixtures")
+    res = build_tables(load_corpus(corpus_dir), tmp_path / "out", cache_dir=tmp_path / "cache")
+    t = res.tables
+    docs = t["documents"].set_index("doc_id")
+    lang_of = docs["language"].str[:2]
+
+    def languages(doc_ids: str) -> set[str]:
+        return {lang_of[d] for d in doc_ids.split(";")}
+
+    assert set(t["sources"]["source"]) == set(docs["group"])  # every source is listed
+    geneva = t["agreements"][(t["agreements"]["measure"] == "US tariff on CN") &
+                             (t["agreements"]["rate"] == "145% → 30%")]
+    assert len(geneva) == 1 and {"en", "ja", "ko", "zh", "fr", "de"} <= languages(geneva.iloc[0]["doc_ids"])
+    assert any(len(languages(ids)) > 1 for ids in t["conflicts"]["doc_ids"])
+    assert {"ja", "ko", "zh-hans", "fr"} <= set(t["quotes"]["language"])
+    assert set(t["who_quotes_whom"]["source"]) >= set(t["language_notes"]["source"])
+    assert len(t["language_notes"]) == 6
