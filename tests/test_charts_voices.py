@@ -101,13 +101,41 @@ def test_distinctive_terms_chart_labels_top_terms_and_caps_points():
 
 @pytest.mark.parametrize(("factory", "error"), [
     (lambda: voices.topic_heatmap(SOURCE_TOPICS, "mood"), ValueError),
-    (lambda: voices.distinctive_terms_chart(TERMS, "Z"), ValueError),
     (lambda: voices.tone_chart(SOURCE_TONE.drop(columns="ci_low")), ValueError),
-    (lambda: voices.similarity_heatmap(SIM.iloc[0:0]), ValueError),
     (lambda: voices.top_terms_chart(TOP, n=0), ValueError),
-    (lambda: voices.distinctive_terms_bars(TERMS.iloc[0:0]), ValueError),
     (lambda: voices.similarity_heatmap([1, 2]), TypeError),
 ])
 def test_bad_input_is_rejected(factory, error):
     with pytest.raises(error):
         factory()
+
+
+@pytest.mark.parametrize("factory", [
+    lambda e: voices.distinctive_terms_chart(TERMS, "Z", empty=e),
+    lambda e: voices.similarity_heatmap(SIM.iloc[0:0], empty=e),
+    lambda e: voices.similarity_heatmap(SIM[(SIM["source_a"] == "A") & (SIM["source_b"] == "A")], empty=e),
+    lambda e: voices.distinctive_terms_bars(TERMS.iloc[0:0], empty=e),
+    lambda e: voices.top_terms_chart(TOP.iloc[0:0], empty=e),
+    lambda e: voices.tone_chart(SOURCE_TONE.iloc[0:0], empty=e),
+    lambda e: voices.topic_heatmap(SOURCE_TOPICS[SOURCE_TOPICS["kind"] == "aspect"], "frame", empty=e),
+], ids=["terms-unknown-source", "similarity-empty", "similarity-one-source", "terms-bars-empty",
+        "top-terms-empty", "tone-empty", "frames-missing"])
+def test_thin_input_gives_the_sentence_not_a_chart(factory):
+    from analysis.thin import ThinData
+
+    out = factory("Nothing to show here, because.")
+    assert out == ThinData("Nothing to show here, because.")
+    assert out._repr_html_() == "<p class='analysis-thin'>Nothing to show here, because.</p>"
+    assert isinstance(factory(None), ThinData) and factory(None).sentence
+
+
+@pytest.mark.parametrize("factory", [
+    lambda: voices.tone_chart(SOURCE_TONE.head(1)),
+    lambda: voices.distinctive_terms_chart(TERMS.head(1), TERMS["source"].iloc[0]),
+    lambda: voices.topic_heatmap(SOURCE_TOPICS.head(1), SOURCE_TOPICS["kind"].iloc[0]),
+    lambda: voices.top_terms_chart(TOP.head(1)),
+    lambda: voices.distinctive_terms_bars(TERMS.head(1)),
+], ids=["tone", "terms", "topics", "top-terms", "terms-bars"])
+def test_one_row_inputs_still_chart(factory):
+    spec = factory().to_dict()
+    assert spec.get("title") or spec.get("layer")

@@ -77,6 +77,45 @@ def test_plan_has_comparison_and_one_profile_per_source(tmp_path):
     assert plan[2].parameters == {"data_dir": str(tmp_path), "report_date": "2025-01-01", "source": "A"}
 
 
+@pytest.mark.parametrize(("max_profiles", "profiled"), [(None, ["A", "B", "C"]), (2, ["A", "C"]), (0, [])])
+def test_plan_profiles_the_largest_groups(tmp_path, max_profiles, profiled):
+    counts = {"A": 5, "B": 1, "C": 3}
+    plan = report.plan_reports(sorted(counts), data_dir=tmp_path, report_date="2025-01-01",
+                               max_profiles=max_profiles, documents_per_group=counts)
+    assert [p.parameters["source"] for p in plan if p.notebook == "source_profile"] == profiled
+    rows = report.group_rows(plan, counts)
+    assert [r["group"] for r in rows] == ["A", "C", "B"]
+    assert [r["group"] for r in rows if r["profile"]] == [g for g in ["A", "C", "B"] if g in profiled]
+
+
+def test_index_lists_every_group_and_which_are_profiled():
+    plan = [{"title": "Coverage comparison", "subtitle": "s", "html": "coverage.html", "pdf": None}]
+    groups = [{"group": "<b>Daily</b>", "documents": 3, "profile": "profile-b-daily-b.html"},
+              {"group": "=SUM(A1)", "documents": 1, "profile": None}]
+    out = report.index_html(plan, groups)
+    assert "Every source of this run (2), most documents first; 1 has a profile." in out
+    assert "&lt;b&gt;Daily&lt;/b&gt;" in out and "<b>Daily" not in out
+    assert '<a href="profile-b-daily-b.html">profile</a>' in out and "=SUM(A1)</td><td>1</td><td>not profiled" in out
+    assert "--profiles all" in out
+
+
+@pytest.mark.parametrize(("argv", "expected"), [([], 20), (["--profiles", "all"], None), (["--profiles", "ALL"], None),
+                                                (["--profiles", "5"], 5), (["--profiles", "0"], 0)])
+def test_profiles_option(argv, expected):
+    from analysis.cli import build_parser
+
+    assert build_parser().parse_args(["report", *argv]).max_profiles == expected
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "2.5"])
+def test_profiles_option_rejects_bad_values(value, capsys):
+    from analysis.cli import build_parser
+
+    with pytest.raises(SystemExit) as exc:
+        build_parser().parse_args(["report", "--profiles", value])
+    assert exc.value.code == 2 and "--profiles" in capsys.readouterr().err
+
+
 def test_index_html_escapes_titles():
     out = report.index_html([{"title": "<script>x</script>", "subtitle": "s", "html": "a.html", "pdf": None}])
     assert "<script>x" not in out and "&lt;script&gt;" in out

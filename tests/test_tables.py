@@ -72,8 +72,43 @@ def test_formula_cells_are_neutralised(tmp_path):
 
 
 def test_load_tables_names_a_missing_run(tmp_path):
-    with pytest.raises(FileNotFoundError, match=r"documents\.csv"):
+    with pytest.raises(FileNotFoundError, match=r"store/documents\.parquet"):
         tables.load_tables(tmp_path)
+
+
+def test_load_tables_reads_the_typed_store_not_the_csvs(tmp_path):
+    """Values come back exactly as written (a formula-like name stays itself), whatever the CSV says."""
+    names = ['=HYPERLINK("http://x")', "+1 News", "<b>Daily</b>", "-", "@home", "環球時報 🌏"]
+    docs = pd.DataFrame({"doc_id": [f"d{i}" for i in range(len(names))], "group": names,
+                         "words": range(len(names)), "published": ["2025-01-01", "", None, "x", "", ""]})
+    tables.write_store({"documents": docs}, tmp_path)
+    tables.export_csvs({"documents": docs}, tmp_path)
+    (tmp_path / "documents.csv").write_text("garbage that must not be read\n", encoding="utf-8")
+    t = tables.load_tables(tmp_path)
+    assert list(t.documents["group"]) == names
+    assert list(t.documents["words"]) == list(range(len(names)))
+    assert t.documents["published"].iloc[1] == "" and pd.isna(t.documents["published"].iloc[2])
+    assert t.names() == ["documents"]
+
+
+@pytest.mark.parametrize("df", [
+    pd.DataFrame(),
+    pd.DataFrame(columns=["source", "term", "count", "zscore"]),
+    pd.DataFrame({"mixed": [1, "a", None, 2.5], "n": [1, 2, 3, 4]}),
+    pd.DataFrame({"flag": [True, False], "when": ["2025-01-01", None]}),
+], ids=["no-columns", "empty-with-columns", "mixed-object", "bool-and-null"])
+def test_store_accepts_empty_and_mixed_tables(df, tmp_path):
+    tables.write_store({"x": df}, tmp_path)
+    back = tables.RunTables(tmp_path).x
+    assert list(back.columns) == list(df.columns) and len(back) == len(df)
+    if "mixed" in df.columns:
+        assert list(back["mixed"].iloc[:2]) == ["1", "a"] and pd.isna(back["mixed"].iloc[2])
+
+
+def test_missing_table_is_named(tmp_path):
+    tables.write_store({"documents": pd.DataFrame({"doc_id": ["a"]})}, tmp_path)
+    with pytest.raises(FileNotFoundError, match="'claims'"):
+        tables.load_tables(tmp_path).get("claims")
 
 
 def test_sentence_table_for_exploration(seed_tables):
@@ -91,3 +126,24 @@ def test_dask_local_cluster_gives_identical_csvs(seed_corpus, seed_tables, tmp_p
     names = sorted(p.name for p in seed_tables.glob("*.csv"))
     _match, mismatch, errors = filecmp.cmpfiles(seed_tables, out, names, shallow=False)
     assert mismatch == [] and errors == []
+
+
+def test_no_notebook_reads_a_csv():
+    """Notebooks read the typed store (tables.load_tables); CSVs are exports for people."""
+    import nbformat
+
+    from analysis import config
+
+    for path in config.REPORT_NOTEBOOKS.values():
+        for cell in nbformat.read(path, as_version=4).cells:
+            if cell.cell_type == "code":
+                assert "read_csv" not in cell.source and ".csv" not in cell.source, path.name
+
+
+def test_build_writes_the_store_and_the_exports(seed_tables):
+    stored = sorted(p.stem for p in (seed_tables / tables.STORE_DIR).glob("*.parquet"))
+    exported = sorted(p.stem for p in seed_tables.glob("*.csv"))
+    assert stored == exported and "documents" in stored
+    t = tables.load_tables(seed_tables)
+    assert pd.api.types.is_integer_dtype(t.documents["words"])
+    assert "text" not in t.documents.columns and "text" in t.get("documents", with_text=True).columns

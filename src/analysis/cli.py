@@ -8,15 +8,17 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from analysis import __version__, config
+from analysis import __version__, config, report
 
 EPILOG = """\
 exit status:
   0  reports written (at least one document reported; rejected inputs are listed in
      data/rejected.csv and in the report's "Data quality" section)
-  1  the run failed (no usable document, or a notebook or PDF step failed); earlier
+  1  the run failed (a notebook or PDF step failed); earlier
      reports are left intact and the failed notebook is kept under OUT/.failed/
-  2  invalid parameters (checked before any kernel starts)
+  2  invalid parameters (checked before any kernel starts), or no usable document in the
+     corpus: the first 20 rejected inputs are printed with the reason (also with --quiet),
+     and all of them are in rejected.csv of the failed run under OUT/.failed/
   3  --strict was given and at least one input was rejected or altered
      (the reports are still written)
 
@@ -54,15 +56,32 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--quiet", action="store_true", help="no progress lines or bars")
     rep.add_argument("--cache-dir", type=Path, default=None,
                      help=f"annotation cache (default: {config.ANNOTATION_CACHE_DIR})")
-    rep.add_argument("--max-profiles", type=int, default=40,
-                     help="source profiles to render, largest sources first (default: %(default)s)")
+    rep.add_argument("--profiles", type=_profiles, default=report.DEFAULT_PROFILES, metavar="N|all",
+                     dest="max_profiles",
+                     help="profile the N groups with the most documents, or all of them; the index lists every "
+                     "group and says which are profiled (default: %(default)s)")
+    rep.add_argument("--max-profiles", type=_profiles, dest="max_profiles", default=argparse.SUPPRESS,
+                     help=argparse.SUPPRESS)
     return parser
+
+
+def _profiles(value: str) -> int | None:
+    """``--profiles``: a whole number (0 or more) or ``all`` (None)."""
+    if value.strip().lower() == "all":
+        return None
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number or 'all', got {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {n}")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    from analysis import report
-
+    # As in the report kernels (see report.KERNEL_SETUP): skip jsonschema's optional IRI grammar.
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="%(message)s",
                         stream=sys.stderr)

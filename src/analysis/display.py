@@ -56,7 +56,10 @@ def table_html(df: pd.DataFrame, *, max_rows: int = 40, link_columns: tuple[str,
 
 def show_table(df: pd.DataFrame, *, max_rows: int = 40, caption: str | None = None,
                link_columns: tuple[str, ...] = ("url",)) -> None:
-    """Display a frame as an escaped HTML table."""
+    """Display a frame as an escaped HTML table (or a thin-data sentence, :class:`analysis.thin.ThinData`)."""
+    if not isinstance(df, pd.DataFrame):
+        display(df)
+        return
     display(HTML(table_html(df, max_rows=max_rows, caption=caption, link_columns=link_columns)))
 
 
@@ -66,9 +69,13 @@ def caption(text: str) -> None:
 
 
 def show_chart(chart, text: str) -> None:
-    """Display a chart followed by the sentence that says what it shows."""
+    """Display a chart followed by the sentence that says what it shows.
+
+    A thin-data sentence (:class:`analysis.thin.ThinData`) is shown alone, in place of both.
+    """
     display(chart)
-    caption(text)
+    if not getattr(chart, "sentence", None):
+        caption(text)
 
 
 def heading(text: str, *, level: int = 2) -> None:

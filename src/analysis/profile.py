@@ -37,9 +37,41 @@ def versus_rest(df: pd.DataFrame, source: str, *, by: list[str], counts: list[st
     return pd.concat([this, rest], ignore_index=True)
 
 
+def passages_of(t, source: str, *, chars: int = 400, limit: int = 40) -> pd.DataFrame:
+    """The passages of one source that are not in English, kept verbatim.
+
+    Each non-English document gives its opening ``chars`` characters; English documents give
+    the segments the loader found in another language.
+
+    Returns:
+        Columns ``doc_id, language, passage`` (at most ``limit`` rows).
+    """
+    from analysis.annotate import is_english
+
+    cols = ["doc_id", "language", "passage"]
+    docs = t.get("documents", with_text=True)
+    d = docs[docs["group"] == source]
+    rows = []
+    for doc_id, lang, text in d[["doc_id", "language", "text"]].itertuples(index=False):
+        if not is_english(lang if isinstance(lang, str) else None):
+            text = " ".join(str(text).split())
+            rows.append((doc_id, lang, text if len(text) <= chars else text[: chars - 1] + "…"))
+    segs = t.segments
+    if len(segs):
+        mine = segs[segs["doc_id"].isin(set(d["doc_id"])) & ~segs["doc_id"].isin({r[0] for r in rows})]
+        rows += list(mine[["doc_id", "language", "segment"]].itertuples(index=False, name=None))
+    return pd.DataFrame(rows[:limit], columns=cols)
+
+
 def presence_vs_rest(t, source: str, *, top: int = 25) -> pd.DataFrame:
-    """Actor mentions per 1,000 words: this source against all others together (top actors)."""
-    p = versus_rest(t.actors_by_source, source, by=["actor"], counts=["mentions"])
+    """Actor mentions per 1,000 words: this source against all others together (top actors).
+
+    Empty when the source names no actor.
+    """
+    a = t.actors_by_source
+    if not (a["source"] == source).any():
+        return pd.DataFrame(columns=["source", "actor", "mentions", "per_1000_words"])
+    p = versus_rest(a, source, by=["actor"], counts=["mentions"])
     keep = p.groupby("actor")["mentions"].sum().sort_values(ascending=False, kind="stable").head(top).index
     p = p[p["actor"].isin(keep)]
     words = t.documents.assign(side=t.documents["group"].where(t.documents["group"] == source, REST))

@@ -67,6 +67,7 @@ body.jp-Notebook { max-width: 1000px; margin: 0 auto; padding: 0 24px; }
 .report-footer { margin: 32px 0 16px; color: #666; font-size: 12px; border-top: 1px solid #ddd; padding-top: 8px; }
 .analysis-chart { margin: 8px 0 4px; min-height: 40px; }
 .analysis-caption { color: #333; font-size: 13px; margin: 2px 0 14px; }
+.analysis-thin { color: #444; font-size: 14px; margin: 6px 0 16px; padding: 6px 10px; border-left: 3px solid #c8c8c8; background: #f7f7f7; }
 table.analysis-table { border-collapse: collapse; font-size: 12px; margin: 6px 0 14px; width: 100%; }
 table.analysis-table td:last-child { min-width: 40%; }
 table.analysis-table td { overflow-wrap: anywhere; }
@@ -97,12 +98,29 @@ table.analysis-table th { background: #f3f6f9; }
 
 @lru_cache(maxsize=2)
 def vega_bundle(vl_version: str | None = None) -> str:
-    """The inline Vega, Vega-Lite and Vega-Embed bundle (about 0.9 MB of JavaScript)."""
+    """The inline Vega, Vega-Lite and Vega-Embed bundle (about 0.9 MB of JavaScript).
+
+    Building it takes seconds, so it is kept in ``INTERIM_DIR/vega/``, keyed by the
+    Vega-Lite and vl-convert versions (a derived, disposable file).
+    """
     import altair as alt
     import vl_convert
 
     version = vl_version or ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return vl_convert.javascript_bundle(vl_version=version)
+    cached = config.INTERIM_DIR / "vega" / f"bundle-vl{version}-vlc{getattr(vl_convert, '__version__', 'x')}.js"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle(vl_version=version)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cached.with_name(f".{cached.name}.{os.getpid()}.part")
+        tmp.write_text(bundle, encoding="utf-8")
+        os.replace(tmp, cached)
+    except OSError as exc:
+        log.debug("cannot cache the Vega bundle in %s: %s", cached.parent, exc)
+    return bundle
 
 
 def script_safe_json(obj) -> str:

@@ -49,6 +49,25 @@ class RunFailed(RuntimeError):
     """A step of the run failed; the earlier reports are intact."""
 
 
+class NoUsableCorpus(ParameterError):
+    """Nothing usable is left of the corpus once every rejected input is set aside (exit status 2)."""
+
+
+USABLE_CORPUS = (
+    "A usable corpus is a folder of .txt, .md or .html articles (sub-folders included), a .csv file or a "
+    ".jsonl file with one article per row; each article needs a non-empty text (column text, body or "
+    "content), and may give outlet, published, title, url and language. See 'Bring your own corpus' in "
+    "README.md."
+)
+"""What the run says a corpus should look like when nothing usable was found."""
+
+SHOWN_REJECTIONS = 20
+"""Rejection reasons printed by a run; all of them are in ``data/rejected.csv``."""
+
+DEFAULT_PROFILES = 20
+"""Source profiles rendered by default (the groups with the most documents)."""
+
+
 @dataclass
 class RunParams:
     """Parameters of one report run."""
@@ -63,7 +82,8 @@ class RunParams:
     quiet: bool = False
     dask: str | None = None
     cache_dir: Path | None = None
-    max_profiles: int = 40
+    max_profiles: int | None = DEFAULT_PROFILES
+    """Profiles of the groups with the most documents; None profiles every group."""
 
 
 @dataclass
@@ -113,6 +133,8 @@ def validate_params(p: RunParams) -> RunParams:
         raise ParameterError(f"--out {p.out}: must not contain the corpus")
     if p.dask is not None and p.dask != "local" and not re.match(r"^(tcp|tls|ucx|inproc)://[^\s/]+$", p.dask):
         raise ParameterError(f"--dask {p.dask!r}: expected 'local' or a scheduler address such as tcp://host:8786")
+    if p.max_profiles is not None and (not isinstance(p.max_profiles, int) or p.max_profiles < 0):
+        raise ParameterError(f"--profiles {p.max_profiles!r}: expected a whole number (0 or more) or 'all'")
     if not re.match(r"^[A-Za-z_][\w.-]*$", p.group_by or ""):
         raise ParameterError(f"--group-by {p.group_by!r}: expected a metadata column name")
     for name in ("coverage", "facts", "source_profile", "index"):
@@ -130,15 +152,17 @@ def slugify(text: str, *, fallback: str = "source") -> str:
     return slug
 
 
-def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_profiles: int,
+def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_profiles: int | None,
                  documents_per_group: dict[str, int]) -> list[PlannedReport]:
-    """The reports of a run: the comparison, then one profile per source (largest first)."""
+    """The reports of a run: the comparison, then one profile for each of the ``max_profiles``
+    sources with the most documents (every source when None), in name order."""
     common = {"data_dir": str(data_dir), "report_date": report_date}
     plan = [PlannedReport("coverage", "coverage", "Coverage comparison",
                           f"All {len(groups)} sources side by side", dict(common)),
             PlannedReport("facts", "facts", "Facts and timeline",
                           "Tariff figures and dates each source states, and where they disagree", dict(common))]
-    ranked = sorted(groups, key=lambda g: (-documents_per_group.get(g, 0), g))[:max_profiles]
+    ranked = sorted(groups, key=lambda g: (-documents_per_group.get(g, 0), g))
+    ranked = ranked if max_profiles is None else ranked[:max_profiles]
     used: set[str] = set()
     for g in sorted(ranked):
         slug = slugify(g)
@@ -152,16 +176,55 @@ def plan_reports(groups: list[str], *, data_dir: Path, report_date: str, max_pro
     return plan
 
 
+def group_rows(plan: list[PlannedReport], documents_per_group: dict[str, int]) -> list[dict]:
+    """Every group of a run, most documents first, with the file of its profile (None when not profiled)."""
+    profiled = {r.parameters["source"]: r.name for r in plan if r.notebook == "source_profile"}
+    ranked = sorted(documents_per_group, key=lambda g: (-documents_per_group[g], g))
+    return [{"group": g, "documents": int(documents_per_group[g]),
+             "profile": f"{profiled[g]}.html" if g in profiled else None} for g in ranked]
+
+
+def _read_plan_file(run_dir: str | Path) -> dict:
+    if not run_dir:
+        return {}
+    path = Path(run_dir) / PLAN_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
 def read_plan(run_dir: str | Path) -> list[dict]:
     """The reports listed in a run folder's ``reports.json`` (empty without a folder)."""
-    if not run_dir:
-        return []
-    path = Path(run_dir) / PLAN_FILE
-    return json.loads(path.read_text(encoding="utf-8"))["reports"] if path.is_file() else []
+    return _read_plan_file(run_dir).get("reports", [])
 
 
-def index_html(plan: list[dict]) -> str:
-    """An escaped list of links to every report of a run."""
+def read_groups(run_dir: str | Path) -> list[dict]:
+    """Every group of a run (``group``, ``documents``, ``profile``) from its ``reports.json``."""
+    return _read_plan_file(run_dir).get("groups", [])
+
+
+def groups_html(groups: list[dict], *, linked: bool = True) -> str:
+    """An escaped table of every group of a run, saying which are profiled."""
+    if not groups:
+        return ""
+    n_profiled = sum(1 for g in groups if g.get("profile"))
+    rows = []
+    for g in groups:
+        if g.get("profile") and linked:
+            cell = f'<a href="{html.escape(g["profile"], quote=True)}">profile</a>'
+        else:
+            cell = "profiled" if g.get("profile") else "not profiled"
+        rows.append(f"<tr><td>{html.escape(str(g['group']))}</td><td>{int(g['documents']):,}</td>"
+                    f"<td>{cell}</td></tr>")
+    more = ("" if n_profiled == len(groups) else
+            " The others are compared in the coverage and facts reports; run with <code>--profiles all</code> "
+            "(or a larger number) to profile them too.")
+    return (f"<p class='analysis-caption'>Every source of this run ({len(groups):,}), most documents first; "
+            f"{n_profiled:,} {'has' if n_profiled == 1 else 'have'} a profile.{more}</p>"
+            "<table class='analysis-table'><thead><tr><th>source</th><th>documents</th><th>profile</th></tr>"
+            f"</thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def index_html(plan: list[dict], groups: list[dict] | None = None) -> str:
+    """An escaped list of links to every report of a run, then every group and whether it is profiled."""
     if not plan:
         return "<p>No reports in this run yet.</p>"
     items = []
@@ -171,14 +234,14 @@ def index_html(plan: list[dict]) -> str:
             f"<li><strong>{html.escape(r['title'])}</strong> — {html.escape(r['subtitle'])}"
             f" · {' · '.join(links) if links else 'not rendered'}</li>"
         )
-    return "<ul class='report-index'>" + "".join(items) + "</ul>"
+    return "<ul class='report-index'>" + "".join(items) + "</ul>" + groups_html(groups or [])
 
 
-def show_index(plan: list[dict]) -> None:
-    """Display the index of a run in a notebook."""
+def show_index(plan: list[dict], groups: list[dict] | None = None) -> None:
+    """Display the index of a run in a notebook: its reports, then every group."""
     from IPython.display import HTML, display
 
-    display(HTML(index_html(plan)))
+    display(HTML(index_html(plan, groups)))
 
 
 @contextlib.contextmanager
@@ -224,6 +287,13 @@ def browser_version(browser: str | None) -> str | None:
         return None
 
 
+KERNEL_SETUP = "import sys; sys.modules.setdefault('rfc3987_syntax', None)"
+"""Run in each report kernel before the notebook. Importing Altair imports jsonschema, which
+compiles 39 Lark grammars of the optional ``rfc3987_syntax`` package at import (seconds of CPU
+per notebook) to check the ``iri`` formats, which no Vega-Lite schema uses; the report kernels
+skip that package (JupyterLab kernels are not touched)."""
+
+
 def _execute(planned: PlannedReport, staging: Path) -> float:
     import papermill as pm
 
@@ -237,7 +307,7 @@ def _execute(planned: PlannedReport, staging: Path) -> float:
         cwd=str(staging),
         report_mode=False,
         # Keep the kernels' own log lines (transport warnings, shutdown notices) off the progress output.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+        extra_arguments=["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={KERNEL_SETUP}"],
     )
     return time.perf_counter() - start
 
@@ -273,7 +343,7 @@ def run_report(params: RunParams, *, emit: Callable[[str], None] | None = None) 
 
 def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str], None]) -> dict:
     from analysis import tables
-    from analysis.corpus import corpus_hash, load_corpus
+    from analysis.corpus import CorpusError, corpus_hash, load_corpus
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -286,15 +356,26 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
     os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
     try:
         t0 = time.perf_counter()
-        corpus = load_corpus(params.corpus, keep_columns=(params.group_by,))
+        try:
+            corpus = load_corpus(params.corpus, keep_columns=(params.group_by,))
+        except CorpusError as exc:
+            raise NoUsableCorpus(f"{exc}. {USABLE_CORPUS}") from None
         timings["load"] = time.perf_counter() - t0
         if not corpus.documents:
-            raise RunFailed(f"{params.corpus}: no usable document; see the reasons above")
+            _print_rejections(corpus.rejected, emit=emit)
+            tables.write_csv(tables.rejected_frame(corpus), data_dir / "rejected.csv")
+            n = len(corpus.rejected)
+            why = (f"{n} input(s) rejected (the first {min(SHOWN_REJECTIONS, n)} are listed above, all of them in "
+                   "rejected.csv of the failed run's data folder)" if n else "it holds no article")
+            raise NoUsableCorpus(f"{params.corpus}: no usable document; {why}. {USABLE_CORPUS}")
         if not params.quiet:
             emit(f"loaded {len(corpus.documents)} documents from {params.corpus}"
                  f" ({len(corpus.rejected)} rejected or altered)")
-            for r in corpus.rejected:
-                emit(f"  rejected {r.path}: {r.reason}")
+            _print_rejections(corpus.rejected, emit=emit)
+        usable = tables.groupable_columns(corpus.to_frame())
+        if params.group_by not in usable:
+            raise ParameterError(f"--group-by {params.group_by!r}: no such metadata column in this corpus; "
+                                 f"choose from {', '.join(usable)}")
         t0 = time.perf_counter()
         built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
                                     cache_dir=params.cache_dir, progress=not params.quiet, dask=params.dask)
@@ -317,7 +398,8 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
         n_pdf = len(plan) + 1 if browser else 0
         progress = _Progress(len(plan) + 1 + len(plan) + 1 + n_pdf, quiet=params.quiet, emit=emit)
         (staging / PLAN_FILE).write_text(json.dumps({"date": params.date, "reports": [
-            {k: v for k, v in asdict(r).items() if k != "parameters"} for r in plan]}, indent=2), encoding="utf-8")
+            {k: v for k, v in asdict(r).items() if k != "parameters"} for r in plan],
+            "groups": group_rows(plan, counts)}, indent=2, ensure_ascii=False), encoding="utf-8")
 
         t0 = time.perf_counter()
         _run_parallel(plan, staging, jobs=params.jobs, progress=progress, timings=timings)
@@ -376,6 +458,16 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
         raise
 
 
+def _print_rejections(rejected: list, *, emit: Callable[[str], None], limit: int = SHOWN_REJECTIONS) -> None:
+    """Print the first ``limit`` rejected inputs (file and reason) and how many there are in all."""
+    for r in rejected[:limit]:
+        emit(f"  rejected {r.path}: {r.reason}")
+    if len(rejected) > limit:
+        emit(f"  ... and {len(rejected) - limit} more; {len(rejected)} in all, listed in data/rejected.csv")
+    elif rejected:
+        emit(f"  {len(rejected)} input(s) rejected or altered in all")
+
+
 def _run_parallel(plan: list[PlannedReport], staging: Path, *, jobs: int, progress: _Progress,
                   timings: dict[str, float]) -> None:
     import papermill as pm
@@ -427,4 +519,4 @@ def _keep_failed(staging: Path, out: Path, day: str, *, emit: Callable[[str], No
     failed = out / ".failed" / f"{day}-{datetime.now().strftime('%H%M%S')}-{os.getpid()}"
     failed.parent.mkdir(parents=True, exist_ok=True)
     os.replace(staging, failed)
-    emit(f"run failed; earlier reports are intact. Partial output, with the failed notebook, is in {failed}")
+    emit(f"run failed; earlier reports are intact. Partial output (any failed notebook, data/rejected.csv) is in {failed}")

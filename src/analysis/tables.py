@@ -1,12 +1,18 @@
 """Build every table behind the reports, once per run, and read them back.
 
 The runner calls :func:`build_tables` before any notebook starts: it loads the
-corpus, annotates it (cached), runs the extractors and writes one CSV per table
-into the run's ``data/`` folder. Notebooks only read these tables with
-:func:`load_tables`; they never re-run NLP.
+corpus, annotates it (cached), runs the extractors and writes every table twice
+into the run's ``data/`` folder:
 
-CSV files are UTF-8 with a header row, one row per record, sorted and rounded so
-that the same corpus and parameters give byte-identical files.
+- the **typed store**, ``data/store/NAME.parquet`` (one Parquet file per table,
+  see :func:`write_store`): the values exactly as the corpus gave them. Notebooks
+  read only these, with :func:`load_tables`; they never re-run NLP.
+- **CSV exports for people**, ``data/NAME.csv``: UTF-8 with a header row, one row
+  per record, spreadsheet formulas neutralised (see :mod:`analysis.export`).
+  Nothing reads them back.
+
+Both are sorted and rounded so that the same corpus and parameters give
+byte-identical CSVs.
 """
 
 from __future__ import annotations
@@ -51,19 +57,102 @@ def write_csv(df: pd.DataFrame, path: Path) -> Path:
     return path
 
 
+STORE_DIR = "store"
+"""Folder of the typed store inside a run's ``data/`` folder."""
+STORE_SUFFIX = ".parquet"
+
+
+def store_dir(data_dir: str | Path) -> Path:
+    """The typed store of a run's data folder: ``DATA_DIR/store``."""
+    return Path(data_dir) / STORE_DIR
+
+
+def _arrow_table(df: pd.DataFrame):
+    """A pyarrow table of a frame; object columns that mix types are stored as text."""
+    import pyarrow as pa
+
+    try:
+        return pa.Table.from_pandas(df, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        fixed = df.copy()
+        for col in fixed.columns:
+            if fixed[col].dtype == object:
+                fixed[col] = fixed[col].map(lambda v: v if v is None or isinstance(v, str) or
+                                            (isinstance(v, float) and pd.isna(v)) else str(v))
+        return pa.Table.from_pandas(fixed, preserve_index=False)
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> Path:
+    """Write one table of the typed store (Parquet, column types kept), atomically."""
+    import pyarrow.parquet as pq
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.part")
+    pq.write_table(_arrow_table(df.reset_index(drop=True)), tmp)
+    os.replace(tmp, path)
+    return path
+
+
+def read_parquet(path: Path, *, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read one table of the typed store."""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path, columns=columns).to_pandas()
+
+
+def write_store(tables: dict[str, pd.DataFrame], data_dir: str | Path) -> Path:
+    """Write every table into the run's typed store, ``DATA_DIR/store/NAME.parquet``.
+
+    Returns:
+        The store folder.
+    """
+    folder = store_dir(data_dir)
+    for name, df in tables.items():
+        write_parquet(df, folder / f"{name}{STORE_SUFFIX}")
+    return folder
+
+
+def export_csvs(tables: dict[str, pd.DataFrame], data_dir: str | Path) -> list[Path]:
+    """Write every table as a CSV export for people, ``DATA_DIR/NAME.csv`` (formulas neutralised)."""
+    return [write_csv(df, Path(data_dir) / f"{name}.csv") for name, df in tables.items()]
+
+
+GROUPABLE_COLUMNS = ("source", "language", "author", "country", "outlet_type")
+"""Fixed document columns a user may group by; metadata columns of the corpus (``category``...) follow."""
+
+
+def groupable_columns(frame: pd.DataFrame) -> list[str]:
+    """The columns of a documents frame a user can pass to ``--group-by``.
+
+    These are the outlet, language, author, country and outlet type, and every further metadata
+    column of the corpus (``category``, ``region``...); internal columns such as ``sha256`` or
+    ``removed_lines`` are not offered.
+    """
+    from analysis.corpus import FRAME_COLUMNS
+
+    extra = [c for c in frame.columns if c not in FRAME_COLUMNS and c != "group"]
+    return [c for c in GROUPABLE_COLUMNS if c in frame.columns] + sorted(extra)
+
+
 def documents_frame(corpus: Corpus, *, group_by: str = "source") -> pd.DataFrame:
-    """``documents.csv``: one row per document, with the grouping column as ``group``.
+    """``documents``: one row per document, with the grouping column as ``group``.
 
     Raises:
-        KeyError: if ``group_by`` is not a metadata column of the corpus.
+        KeyError: if ``group_by`` is not a metadata column of the corpus (naming those it has).
     """
     df = corpus.to_frame()
-    if group_by not in df.columns:
-        raise KeyError(f"--group-by {group_by!r}: no such metadata column; have {sorted(df.columns)}")
+    if group_by not in groupable_columns(df):
+        raise KeyError(f"--group-by {group_by!r}: no such metadata column; choose from "
+                       f"{', '.join(groupable_columns(df))}")
     cols = DOCUMENT_COLUMNS + [c for c in df.columns if c not in DOCUMENT_COLUMNS]
     df = df[cols].copy()
     df["group"] = df[group_by].fillna("").astype(str).replace("", "(none)")
     return df.sort_values("doc_id", kind="stable").reset_index(drop=True)
+
+
+def rejected_frame(corpus: Corpus) -> pd.DataFrame:
+    """``rejected``: every input rejected or altered, with the reason (columns ``path, reason``)."""
+    return pd.DataFrame([(r.path, r.reason) for r in corpus.rejected], columns=["path", "reason"])
 
 
 def source_summary(docs: pd.DataFrame) -> pd.DataFrame:
@@ -310,7 +399,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "quoted_share": quoted_share(docs),
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
-        "rejected": pd.DataFrame([(r.path, r.reason) for r in corpus.rejected], columns=["path", "reason"]),
+        "rejected": rejected_frame(corpus),
         **cat,
     }
     multilingual.finish(tables, gdocs)
@@ -327,8 +416,8 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     timings["aggregate"] = perf_counter() - t0
 
     t0 = perf_counter()
-    for name, df in tables.items():
-        write_csv(df, out_dir / f"{name}.csv")
+    write_store(tables, out_dir)
+    export_csvs(tables, out_dir)
     timings["write"] = perf_counter() - t0
     return BuildResult(tables=tables, timings=dict(timings), annotated=annotated, cached=cached, model=model)
 
@@ -350,7 +439,7 @@ def actors_by_source(actor_df: pd.DataFrame, docs: pd.DataFrame, *, top: int = 4
 
 @dataclass
 class RunTables:
-    """The tables of one run, read back from its ``data/`` folder."""
+    """The tables of one run, read from the typed store of its ``data/`` folder."""
 
     data_dir: Path
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict)
@@ -361,22 +450,25 @@ class RunTables:
         return self.get(name)
 
     def get(self, name: str, *, with_text: bool = False) -> pd.DataFrame:
-        """One table by name (``documents``, ``sources``, ...).
+        """One table by name (``documents``, ``sources``, ...), read from the typed store.
 
         ``documents`` is read without its ``text`` column unless ``with_text`` is set: the
         reports chart aggregates, and full texts of a large corpus need not sit in memory.
+
+        Raises:
+            FileNotFoundError: naming the table when the run has no such table.
         """
         key = f"{name}+text" if with_text else name
         if key not in self._cache:
-            path = self.data_dir / f"{name}.csv"
+            path = store_dir(self.data_dir) / f"{name}{STORE_SUFFIX}"
             if not path.is_file():
                 raise FileNotFoundError(f"{path}: table {name!r} was not built for this run")
-            usecols = None
+            columns = None
             if name == "documents" and not with_text:
-                header = pd.read_csv(path, nrows=0).columns
-                usecols = [c for c in header if c != "text"]
-            self._cache[key] = pd.read_csv(path, keep_default_na=False, na_values=[""], usecols=usecols,
-                                           dtype={"doc_id": str, "published": str, "source": str, "group": str})
+                import pyarrow.parquet as pq
+
+                columns = [c for c in pq.read_schema(path).names if c != "text"]
+            self._cache[key] = read_parquet(path, columns=columns)
         return self._cache[key]
 
     def path(self, name: str) -> Path:
@@ -385,7 +477,7 @@ class RunTables:
 
     def names(self) -> list[str]:
         """Names of the tables in this run."""
-        return sorted(p.stem for p in self.data_dir.glob("*.csv"))
+        return sorted(p.stem for p in store_dir(self.data_dir).glob(f"*{STORE_SUFFIX}"))
 
 
 def load_tables(data_dir: str | Path | None = None) -> RunTables:
@@ -396,13 +488,14 @@ def load_tables(data_dir: str | Path | None = None) -> RunTables:
     """
     if data_dir:
         path = Path(data_dir)
-        if not (path / "documents.csv").is_file():
-            raise FileNotFoundError(f"{path}: no documents.csv; run `python -m analysis report` first")
+        if not (store_dir(path) / f"documents{STORE_SUFFIX}").is_file():
+            raise FileNotFoundError(f"{path}: no {STORE_DIR}/documents{STORE_SUFFIX} (the run's typed store); "
+                                    "run `python -m analysis report` first")
         return RunTables(path)
     from analysis.corpus import corpus_hash
 
     corpus = load_corpus(config.DEFAULT_CORPUS)
     target = config.INTERIM_DIR / "tables" / corpus_hash(config.DEFAULT_CORPUS)[:16]
-    if not (target / "documents.csv").is_file():
+    if not (store_dir(target) / f"documents{STORE_SUFFIX}").is_file():
         build_tables(corpus, target)
     return RunTables(target)

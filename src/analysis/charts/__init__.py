@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import altair as alt
 
+from analysis.thin import ThinData
+
 FONT = "Noto Sans, Noto Sans CJK SC, DejaVu Sans, sans-serif"
 PALETTE = ["#1b6ca8", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d6a9f", "#2e4057", "#c2847a",
            "#5c946e", "#a05c34"]
@@ -39,6 +41,12 @@ def _theme() -> dict:
 def house_theme() -> alt.theme.ThemeConfig:
     """The house theme: readable fonts (with CJK fallbacks), a muted palette, no chart border."""
     return alt.theme.ThemeConfig(_theme())
+
+
+def thin(empty: str | None, default: str) -> ThinData:
+    """The sentence a factory returns instead of a chart: ``empty`` when given (see
+    :func:`analysis.thin.reason`), else ``default``."""
+    return ThinData(empty or default)
 
 
 def titled(text: str, subtitle: str) -> alt.TitleParams:

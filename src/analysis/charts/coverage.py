@@ -5,11 +5,14 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts import WIDTH, titled
+from analysis.charts import WIDTH, thin, titled
+from analysis.thin import ThinData
 
 
-def words_chart(sources: pd.DataFrame) -> alt.Chart:
-    """Words published per source (horizontal bars)."""
+def words_chart(sources: pd.DataFrame, *, empty: str | None = None) -> alt.Chart | ThinData:
+    """Words published per source (horizontal bars); the ``empty`` sentence when there is no source."""
+    if sources.empty:
+        return thin(empty, "No source has any document, so there is nothing to compare.")
     return alt.Chart(sources, title=titled(
         "Words per source", "Length of each source's cleaned article text, in words.",
     )).mark_bar().encode(
@@ -23,11 +26,20 @@ def words_chart(sources: pd.DataFrame) -> alt.Chart:
     ).properties(width=WIDTH)
 
 
-def publication_timeline(docs: pd.DataFrame, *, max_points: int = 3000) -> alt.Chart:
-    """When each source published: one point per document (binned by week when there are many)."""
+def publication_timeline(docs: pd.DataFrame, *, max_points: int = 3000,
+                         empty: str | None = None) -> alt.Chart | ThinData:
+    """When each source published: one point per document (binned by week when there are many).
+
+    Each document is shown under its ``group`` (see :func:`analysis.views.documents_folded` to fold
+    small sources into "other"). Returns the ``empty`` sentence when no document has a date.
+    """
     df = docs[docs["published"].fillna("").astype(str).str.len() >= 10].copy()
-    df["published"] = pd.to_datetime(df["published"], errors="coerce")
+    df["published"] = pd.to_datetime(df["published"], errors="coerce", format="mixed")
     df = df.dropna(subset=["published"])
+    if df.empty:
+        return thin(empty, "No document has a publication date, so there is no publication timeline.")
+    if "title" not in df.columns:
+        df["title"] = df["doc_id"]
     if len(df) > max_points:
         df["published"] = df["published"].dt.to_period("W").dt.start_time
         df = df.groupby(["group", "published"]).agg(documents=("doc_id", "size"), words=("words", "sum"),
@@ -50,8 +62,10 @@ def publication_timeline(docs: pd.DataFrame, *, max_points: int = 3000) -> alt.C
     ).properties(width=WIDTH, height=max(120, 32 * df["source"].nunique()))
 
 
-def actor_presence_chart(presence: pd.DataFrame) -> alt.Chart:
-    """Which actors each source names, and how often (per 1,000 words)."""
+def actor_presence_chart(presence: pd.DataFrame, *, empty: str | None = None) -> alt.Chart | ThinData:
+    """Which actors each source names, and how often (per 1,000 words); ``empty`` when none is named."""
+    if presence.empty or presence["mentions"].sum() == 0:
+        return thin(empty, "No actor is named in the text of these sources.")
     return alt.Chart(presence, title=titled(
         "Who each source names", "Mentions of each actor per 1,000 words (aliases, capitals and demonyms count).",
     )).mark_rect().encode(
@@ -64,8 +78,10 @@ def actor_presence_chart(presence: pd.DataFrame) -> alt.Chart:
     ).properties(width=WIDTH, height=alt.Step(26))
 
 
-def quoted_share_chart(quoted: pd.DataFrame) -> alt.Chart:
-    """Share of each source's words that are inside quotation marks."""
+def quoted_share_chart(quoted: pd.DataFrame, *, empty: str | None = None) -> alt.Chart | ThinData:
+    """Share of each source's words that are inside quotation marks; ``empty`` when there is no source."""
+    if quoted.empty:
+        return thin(empty, "No source has any text, so there is no quoted share to show.")
     return alt.Chart(quoted, title=titled(
         "How much each source quotes", "Share of each source's words that sit inside quotation marks.",
     )).mark_bar().encode(

@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts import titled
+from analysis.charts import thin, titled
+from analysis.thin import ThinData
 
 MAX_SOURCES = 25
 SENTENCE_CHARS = 280
@@ -63,19 +64,23 @@ def timeline_data(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int 
     return g.dropna(subset=["day"])[cols].reset_index(drop=True)
 
 
-def timeline_chart(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int = MAX_SOURCES) -> alt.Chart:
+def timeline_chart(events: pd.DataFrame, docs: pd.DataFrame, *, max_sources: int = MAX_SOURCES,
+                   empty: str | None = None) -> alt.Chart | ThinData:
     """The dates each source mentions (x time, y source); hover shows the sentence.
 
     Args:
         events: Output of :func:`analysis.timeline.extract_events`.
         docs: The documents frame (doc_id, source).
         max_sources: Show at most this many sources (those mentioning the most dates).
+        empty: The sentence shown when no day or month is mentioned.
 
     Returns:
         An Altair chart: circles for exact days, squares for whole months, larger when several
-        sources mention the date.
+        sources mention the date; or the ``empty`` sentence.
     """
     data = timeline_data(events, docs, max_sources=max_sources)
+    if data.empty:
+        return thin(empty, "No source mentions a day or a month that could be placed on a timeline.")
     n = data["source"].nunique()
     return (
         alt.Chart(data)
@@ -130,13 +135,17 @@ def claims_data(claims: pd.DataFrame, docs: pd.DataFrame, *, max_measures: int =
     return g[cols].reset_index(drop=True)
 
 
-def claims_table_chart(claims: pd.DataFrame, docs: pd.DataFrame) -> alt.Chart:
+def claims_table_chart(claims: pd.DataFrame, docs: pd.DataFrame, *,
+                       empty: str | None = None) -> alt.Chart | ThinData:
     """The tariff rates each source states, per measure (imposer → target, products).
 
     Returns:
-        An Altair chart: x rate (%), y measure, colour source; hover shows the change and sentence.
+        An Altair chart: x rate (%), y measure, colour source; hover shows the change and sentence;
+        or the ``empty`` sentence when no rate is stated.
     """
     data = claims_data(claims, docs)
+    if data.empty:
+        return thin(empty, "No source states a tariff rate.")
     return (
         alt.Chart(data)
         .mark_circle(size=120, opacity=0.8)

@@ -2,7 +2,9 @@
 
 Every factory takes an already aggregated table (the outputs of :mod:`analysis.tone`,
 :mod:`analysis.topics`, :mod:`analysis.terms` and :mod:`analysis.similarity`) and returns an
-Altair chart with a title, a subtitle sentence, axis titles and tooltips.
+Altair chart with a title, a subtitle sentence, axis titles and tooltips, or, when the
+table is too thin to chart, a :class:`analysis.thin.ThinData` sentence (the ``empty``
+argument, typically from :func:`analysis.thin.reason`).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from analysis.charts import WIDTH, titled
+from analysis.charts import WIDTH, thin, titled
 from analysis.checks import require_columns as _need
+from analysis.thin import ThinData
 
 Z_LINE = 1.96
 """|z| above which a term is conventionally called distinctive (two-sided 5%)."""
@@ -20,14 +23,17 @@ Z_LINE = 1.96
 
 
 
-def tone_chart(source_tone_df: pd.DataFrame) -> alt.LayerChart:
+def tone_chart(source_tone_df: pd.DataFrame, *, empty: str | None = None) -> alt.LayerChart | ThinData:
     """Mean sentence tone per source and target actor, with 95% intervals (points and error bars).
 
     Args:
         source_tone_df: Output of :func:`analysis.tone.source_tone`.
+        empty: The sentence shown when no sentence was scored.
     """
     _need(source_tone_df, ["source", "target", "sentences", "mean", "ci_low", "ci_high"], "source_tone_df")
     df = source_tone_df[np.isfinite(source_tone_df["mean"].astype(float))].copy()
+    if df.empty:
+        return thin(empty, "No sentence of these sources could be scored for tone.")
     if "documents" not in df.columns:
         df["documents"] = np.nan
     targets = list(dict.fromkeys(df["target"]))
@@ -56,20 +62,27 @@ def tone_chart(source_tone_df: pd.DataFrame) -> alt.LayerChart:
     )).properties(width=WIDTH, height=height)
 
 
-def topic_heatmap(source_topics_df: pd.DataFrame, kind: str) -> alt.LayerChart:
+TOPIC_KINDS = ("aspect", "frame")
+
+
+def topic_heatmap(source_topics_df: pd.DataFrame, kind: str, *,
+                  empty: str | None = None) -> alt.LayerChart | ThinData:
     """Share of sentences per source that carry each aspect (``kind="aspect"``) or frame (``"frame"``).
 
     Args:
         source_topics_df: Output of :func:`analysis.topics.source_topics`.
         kind: ``"aspect"`` or ``"frame"``.
+        empty: The sentence shown when the table has no row of this kind.
 
     Raises:
-        ValueError: if ``kind`` is not in the table.
+        ValueError: if ``kind`` is not one of :data:`TOPIC_KINDS`.
     """
+    if kind not in TOPIC_KINDS:
+        raise ValueError(f"kind {kind!r}: choose from {', '.join(TOPIC_KINDS)}")
     _need(source_topics_df, ["source", "kind", "label", "share", "sentences", "documents"], "source_topics_df")
     df = source_topics_df[source_topics_df["kind"] == kind].copy()
     if df.empty:
-        raise ValueError(f"no rows of kind {kind!r}; kinds present: {sorted(source_topics_df['kind'].unique())}")
+        return thin(empty, f"No sentence of these sources carries a cue of any {kind}.")
     if "documents_with" not in df.columns:
         df["documents_with"] = np.nan
     labels = list(dict.fromkeys(df["label"]))
@@ -97,7 +110,7 @@ def topic_heatmap(source_topics_df: pd.DataFrame, kind: str) -> alt.LayerChart:
 
 
 def distinctive_terms_chart(terms_df: pd.DataFrame, source: str, *, label_top: int = 15,
-                            max_points: int = 400) -> alt.LayerChart:
+                            max_points: int = 400, empty: str | None = None) -> alt.LayerChart | ThinData:
     """Scattertext-style view of one source: term frequency (log x) against log-odds z-score (y).
 
     Args:
@@ -105,14 +118,12 @@ def distinctive_terms_chart(terms_df: pd.DataFrame, source: str, *, label_top: i
         source: The source to show.
         label_top: Label this many highest-z terms.
         max_points: Plot at most this many terms (those with the largest |z|).
-
-    Raises:
-        ValueError: if the source has no terms.
+        empty: The sentence shown when the source has no terms.
     """
     _need(terms_df, ["source", "term", "count", "zscore"], "terms_df")
     df = terms_df[(terms_df["source"] == source) & (terms_df["count"] > 0)].copy()
     if df.empty:
-        raise ValueError(f"no terms for source {source!r}")
+        return thin(empty, f"No distinctive term was found for {source}.")
     df["abs_z"] = df["zscore"].abs()
     df = df.sort_values(["abs_z", "term"], ascending=[False, True], kind="stable").head(max_points)
     df["distinctive"] = np.where(df["zscore"] >= Z_LINE, "more than others",
@@ -142,14 +153,14 @@ def distinctive_terms_chart(terms_df: pd.DataFrame, source: str, *, label_top: i
 
 
 def _term_panels(df: pd.DataFrame, *, value: str, name: str, n: int, columns: int, x_title: str,
-                 extra_tooltip: alt.Tooltip, title: alt.TitleParams) -> alt.FacetChart:
+                 extra_tooltip: alt.Tooltip, title: alt.TitleParams, empty: str) -> alt.FacetChart | ThinData:
     """The top ``n`` terms of every source by ``value``, as bars, one panel per source."""
     if n < 1:
         raise ValueError(f"n must be positive, got {n}")
     df = df.sort_values(["source", value, "term"], ascending=[True, False, True], kind="stable")
     df = df.groupby("source", sort=True).head(n)
     if df.empty:
-        raise ValueError(f"{name} has no rows")
+        return ThinData(empty)
     chart = alt.Chart(df).mark_bar().encode(
         x=alt.X(f"{value}:Q", title=x_title),
         y=alt.Y("term:N", title=None, sort="-x"),
@@ -161,11 +172,13 @@ def _term_panels(df: pd.DataFrame, *, value: str, name: str, n: int, columns: in
                        ).resolve_scale(y="independent")
 
 
-def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
+def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int = 3,
+                           empty: str | None = None) -> alt.FacetChart | ThinData:
     """The ``n`` most distinctive terms of every source (bars of z-score, one panel per source)."""
     _need(terms_df, ["source", "term", "count", "zscore"], "terms_df")
     return _term_panels(
         terms_df, value="zscore", name="terms_df", n=n, columns=columns,
+        empty=empty or "Distinctive terms need at least two sources with English text.",
         x_title="Log-odds z-score vs all other sources",
         extra_tooltip=alt.Tooltip("zscore:Q", title="z", format="+.2f"),
         title=titled("Most distinctive terms per source",
@@ -173,32 +186,36 @@ def distinctive_terms_bars(terms_df: pd.DataFrame, *, n: int = 10, columns: int 
                      "(Monroe et al. log-odds z-score)."))
 
 
-def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10, columns: int = 3) -> alt.FacetChart:
+def top_terms_chart(top_df: pd.DataFrame, *, n: int = 10, columns: int = 3,
+                    empty: str | None = None) -> alt.FacetChart | ThinData:
     """The most frequent content terms of every source (bars of count, one panel per source).
 
     Args:
         top_df: Output of :func:`analysis.terms.top_terms`.
         n: Terms per source.
         columns: Panels per row.
+        empty: The sentence shown when no source has a content term.
     """
     _need(top_df, ["source", "term", "count", "share"], "top_df")
     return _term_panels(
-        top_df, value="count", name="top_df", n=n, columns=columns, x_title="Uses (lemmatised content words)",
+        top_df, value="count", name="top_df", n=n, columns=columns,
+        empty=empty or "No source has an English content word to count.", x_title="Uses (lemmatised content words)",
         extra_tooltip=alt.Tooltip("share:Q", title="Share of the source's words", format=".1%"),
         title=titled("Most frequent terms per source",
                      f"The {n} most used content words (lemmas, no stopwords) of each source."))
 
 
-def similarity_heatmap(sim_df: pd.DataFrame) -> alt.LayerChart:
+def similarity_heatmap(sim_df: pd.DataFrame, *, empty: str | None = None) -> alt.LayerChart | ThinData:
     """TF-IDF cosine similarity between sources as a heatmap, with the values printed.
 
     Args:
         sim_df: Output of :func:`analysis.similarity.similarity_matrix`.
+        empty: The sentence shown when fewer than two sources can be compared.
     """
     _need(sim_df, ["source_a", "source_b", "cosine"], "sim_df")
-    if sim_df.empty:
-        raise ValueError("sim_df has no rows")
     sources = sorted(set(sim_df["source_a"]) | set(sim_df["source_b"]))
+    if len(sources) < 2:
+        return thin(empty, "Similarity needs at least two sources with English text.")
     base = alt.Chart(sim_df).encode(
         x=alt.X("source_b:N", title="Source", sort=sources, axis=alt.Axis(labelAngle=-35)),
         y=alt.Y("source_a:N", title="Source", sort=sources),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis.charts import WIDTH, titled
+from analysis.charts import WIDTH, thin, titled
+from analysis.thin import ThinData
 
 SPEAKER_TYPE_ORDER = ["government", "state_media", "academic", "industry", "media", "anonymous", "other",
                       "unattributed"]
@@ -22,7 +23,7 @@ def _type_order(types: pd.Series) -> list[str]:
     return sorted(present, key=key)
 
 
-def share_of_voice_chart(share_df: pd.DataFrame) -> alt.Chart:
+def share_of_voice_chart(share_df: pd.DataFrame, *, empty: str | None = None) -> alt.Chart | ThinData:
     """Stacked, normalised bars: how each source's direct quotes divide among speaker types.
 
     Args:
@@ -34,6 +35,8 @@ def share_of_voice_chart(share_df: pd.DataFrame) -> alt.Chart:
     need = {"source", "speaker_type", "quotes", "share"}
     if not need <= set(share_df.columns):
         raise ValueError(f"share_df needs the columns {sorted(need)}")
+    if share_df.empty or share_df["quotes"].sum() == 0:
+        return thin(empty, "No direct quote was found in these sources.")
     df = share_df[["source", "speaker_type", "quotes", "share"]].copy()
     df["source_quotes"] = df.groupby("source")["quotes"].transform("sum")
     order = _type_order(df["speaker_type"])
@@ -53,7 +56,7 @@ def share_of_voice_chart(share_df: pd.DataFrame) -> alt.Chart:
     ).properties(width=WIDTH, height=alt.Step(28))
 
 
-def quoted_by_chart(who_df: pd.DataFrame, *, top: int = 25) -> alt.Chart:
+def quoted_by_chart(who_df: pd.DataFrame, *, top: int = 25, empty: str | None = None) -> alt.Chart | ThinData:
     """Dot grid of sources (columns) by speakers (rows): who is quoted by whom, and how often.
 
     Args:
@@ -68,6 +71,8 @@ def quoted_by_chart(who_df: pd.DataFrame, *, top: int = 25) -> alt.Chart:
         raise ValueError(f"who_df needs the columns {sorted(need)}")
     if top < 1:
         raise ValueError("top must be at least 1")
+    if who_df.empty:
+        return thin(empty, "No direct quote was found in these sources.")
     totals = who_df.groupby("speaker")["quotes"].sum().sort_values(ascending=False, kind="stable")
     keep = list(totals.index[:top])
     df = who_df[who_df["speaker"].isin(keep)][["source", "speaker", "speaker_type", "quotes"]].copy()
