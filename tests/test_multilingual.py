@@ -391,3 +391,33 @@ def test_mixed_corpus_compares_across_languages(tmp_path):
     assert {"ja", "ko", "zh-hans", "fr"} <= set(t["quotes"]["language"])
     assert set(t["who_quotes_whom"]["source"]) >= set(t["language_notes"]["source"])
     assert len(t["language_notes"]) == 6
+
+
+def test_i18n_lexicon_is_keyed_by_gazetteer_names():
+    from analysis.gazetteer import load_i18n_names
+
+    names = load_i18n_names()
+    canonical = {a.name for a in load_gazetteer().actors}
+    assert set(names) - {"compounds"} == canonical  # every entry has names, and no unknown key
+    for lang, forms in names["compounds"].items():
+        assert lang in {"zh-Hans", "zh-Hant", "ja", "ko", "fr", "de"}
+        assert all(set(members) <= canonical for members in forms.values())
+
+
+def test_i18n_lexicon_rejects_bad_files(tmp_path):
+    from analysis.gazetteer import load_i18n_names
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad\.yaml: expected a mapping"):
+        load_i18n_names(str(bad))
+    bad.write_text("China: [中国]\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="entry 'China' must map language codes"):
+        load_i18n_names(str(bad))
+
+
+@pytest.mark.parametrize("code", ["zh-Hans", "zh-Hant", "ja", "ko", "fr", "de"])
+def test_every_language_has_the_rules_the_engines_read(code):
+    r = rules_for(code)
+    assert r.quote_marks and r.titles and r.change and r.products and r.dates.get("absolute_re")
+    assert r.percent_units and r.point_units and r.dates.get("relative")
