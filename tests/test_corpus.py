@@ -246,7 +246,7 @@ def test_manifest_overrides_and_reports_missing_files(tmp_path: Path) -> None:
 
 
 def test_single_file_must_be_a_table(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match=r"must be \.csv or \.jsonl"):
+    with pytest.raises(CorpusError, match=r"must be \.csv, \.jsonl or \.json"):
         load_corpus(write(tmp_path, "a.txt", BODY_A))
     with pytest.raises(CorpusError, match="not found"):
         load_corpus(tmp_path / "missing")

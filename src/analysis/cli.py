@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
                      "group and says which are profiled (default: %(default)s)")
     rep.add_argument("--max-profiles", type=_profiles, dest="max_profiles", default=argparse.SUPPRESS,
                      help=argparse.SUPPRESS)
+    order = rep.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="date_order", action="store_const", const="dayfirst",
+                       help="read numeric dates as day/month/year (12/05/2025 is 12 May); default: detected per file")
+    order.add_argument("--monthfirst", dest="date_order", action="store_const", const="monthfirst",
+                       help="read numeric dates as month/day/year (05/12/2025 is 12 May)")
+    rep.add_argument("--outlet-map", type=Path, default=None, metavar="FILE",
+                     help="CSV with columns from,to that renames or merges outlets (e.g. edition.cnn.com,CNN)")
     return parser
 
 
@@ -92,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus=args.corpus, out=args.out, date=args.date, formats=tuple(args.formats.split(",")),
         jobs=args.jobs, group_by=args.group_by, strict=args.strict, quiet=args.quiet,
         cache_dir=args.cache_dir, max_profiles=args.max_profiles, dask=args.dask,
+        date_order=args.date_order, outlet_map=args.outlet_map,
     )
     try:
         run = report.run_report(params)

@@ -1,9 +1,12 @@
 """Load a corpus of news articles into validated, cleaned documents.
 
 A corpus is a folder of article files (``.txt``, ``.md`` with optional YAML front
-matter, ``.html``; ``.csv`` and ``.jsonl`` tables with one article per row) with an
-optional ``manifest.csv`` of metadata per file, or a single ``.csv``/``.jsonl``
-file. Inputs are opened read-only and never modified; symbolic links are never
+matter, ``.html``; ``.csv``, ``.jsonl`` and ``.json`` files with one or more articles)
+with an optional ``manifest.csv`` of metadata per file, or a single ``.csv``,
+``.jsonl`` or ``.json`` file. Tables and JSON are recognised by their fields as the
+exports of Media Cloud, news-please, trafilatura, NewsAPI or GDELT, or the project's
+own columns (:mod:`analysis.ingest.formats`); ``Corpus.inputs`` says, for every
+input, how it was read. Inputs are opened read-only and never modified; symbolic links are never
 followed. Every input that is rejected, or used only after a change (a guessed
 encoding, a dropped metadata value, a near-duplicate mark), is listed in
 ``Corpus.rejected`` with its path and the reason.
@@ -11,36 +14,40 @@ encoding, a dropped metadata value, a near-duplicate mark), is listed in
 
 from __future__ import annotations
 
-import email.utils
+import csv
 import hashlib
 import logging
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from analysis import config
-from analysis.clean import clean_text, parse_date_text
+from analysis.clean import clean_text
 from analysis.export import write_safe_csv
 from analysis.ingest import dedup
+from analysis.ingest.dates import DateOrder, DateProblem, detect_order, parse_date
 from analysis.ingest.encoding import decode_bytes
 from analysis.ingest.fields import Record, Skipped, map_columns, normalise_key, pick_fields
+from analysis.ingest.formats import PROJECT, normalise_outlet, registered_domain
 from analysis.ingest.html import declared_charset, extract_html
 from analysis.ingest.markdown import markdown_to_text, split_front_matter
 from analysis.ingest.safe_io import InputRejected, check_entry, read_bytes
-from analysis.ingest.tables import TABLE_SUFFIXES, iter_csv, iter_jsonl
+from analysis.ingest.tables import TABLE_SUFFIXES, MetadataOnly, ReadInfo, iter_csv, iter_json, iter_jsonl
 from analysis.language import language_profile
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Corpus", "CorpusError", "Document", "Rejection", "corpus_hash", "count_words", "decode_bytes",
-    "language_mix", "load_corpus", "write_rejected",
+    "Corpus", "CorpusError", "Document", "InputSummary", "MetadataOnlyExport", "Rejection", "check_corpus",
+    "corpus_hash", "count_words", "decode_bytes", "language_mix", "load_corpus", "read_outlet_map",
+    "write_rejected",
 ]
 
 TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown")
@@ -54,11 +61,16 @@ NEAR_DUPLICATE_THRESHOLD = 0.8
 _LANGUAGE_NAMES = {
     "english": "en", "chinese": "zh", "mandarin": "zh", "japanese": "ja", "korean": "ko", "french": "fr",
     "german": "de", "spanish": "es", "russian": "ru", "arabic": "ar", "portuguese": "pt", "italian": "it",
+    "dutch": "nl", "turkish": "tr", "hindi": "hi", "vietnamese": "vi", "indonesian": "id", "polish": "pl",
 }
 
 
 class CorpusError(ValueError):
     """The corpus as a whole cannot be used (missing folder, unsupported file)."""
+
+
+class MetadataOnlyExport(CorpusError):
+    """The corpus is an export of links and metadata without article texts (GDELT, Media Cloud)."""
 
 
 @dataclass
@@ -103,6 +115,52 @@ class Rejection:
     reason: str
 
 
+SUMMARY_FIELDS = ("outlet", "published", "title", "url", "language", "author", "country", "text")
+"""Fields named in an input's summary line, in this order."""
+
+
+@dataclass
+class InputSummary:
+    """How one input (a table file, or a group of article files of one kind) was read.
+
+    Attributes:
+        path: The file, or the folder and file type of a group (``news/*.json``).
+        format: What it was read as ("a Media Cloud Search CSV").
+        unit: "rows" or "files".
+        read: Records read (rows or files with text).
+        documents: Documents kept from them.
+        fields: For each field, where it was taken from ("media_name").
+        details: Notable facts about the file (separator, encoding, date order).
+        warnings: Problems affecting the whole input (no date could be read).
+        refused: Why the whole input was not used, if it was not.
+    """
+
+    path: str
+    format: str
+    unit: str = "rows"
+    read: int = 0
+    documents: int = 0
+    fields: dict[str, str] = field(default_factory=dict)
+    details: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None
+
+    @property
+    def line(self) -> str:
+        """The summary line, e.g. ``read 15 rows from mc.csv as a Media Cloud Search CSV: outlet ← media_name, ...``."""
+        if self.refused:
+            return f"not read {self.path}: {self.refused}"
+        head = f"read {self.read} {self.unit[:-1] if self.read == 1 else self.unit} from {self.path} as {self.format}"
+        if self.details:
+            head += f" ({', '.join(self.details)})"
+        mapping = ", ".join(f"{k} ← {self.fields[k]}" for k in SUMMARY_FIELDS if k in self.fields)
+        return f"{head}: {mapping}" if mapping else head
+
+    def as_dict(self) -> dict:
+        """A JSON-ready form, with the line."""
+        return {**asdict(self), "line": self.line}
+
+
 FRAME_COLUMNS = (
     "doc_id", "source", "published", "language", "words", "path", "text", "title", "author", "url",
     "country", "outlet_type", "sha256", "removed_lines", "near_duplicate_of", "near_duplicate_similarity",
@@ -119,6 +177,18 @@ class Corpus:
     documents: list[Document]
     rejected: list[Rejection] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    inputs: list[InputSummary] = field(default_factory=list)
+    """How each input was read (format and field mapping), one entry per file or group of files."""
+
+    def summary_lines(self) -> list[str]:
+        """One line per input saying how it was read, each followed by its warnings."""
+        return [line for s in self.inputs for line in (s.line, *(f"  warning: {w}" for w in s.warnings))]
+
+    def inputs_frame(self) -> pd.DataFrame:
+        """:attr:`inputs` as a table: ``path, format, rows, documents, read, warnings``."""
+        return pd.DataFrame([(s.path, s.format, s.read, s.documents, s.line, "; ".join(s.warnings))
+                             for s in self.inputs],
+                            columns=["path", "format", "rows", "documents", "read", "warnings"])
 
     def to_frame(self) -> pd.DataFrame:
         """One row per document, sorted by id, in the shape of ``documents.csv``.
@@ -167,31 +237,22 @@ def _key(rel: str) -> str:
 # --------------------------------------------------------------------------------------------- dates
 
 
-def parse_published(value: str, *, where: str, today: date | None = None) -> tuple[date | None, str | None]:
+def parse_published(value: str, *, where: str, today: date | None = None, order: DateOrder | None = None,
+                    ) -> tuple[date | None, str | None]:
     """Parse a publication date; return ``(date, None)`` or ``(None, warning)``.
 
-    Accepts ISO dates with or without a time (``2025-04-10``, ``2025-04-10T08:00:00Z``),
-    ``2025/04/10``, ``April 10, 2025``, ``10 April 2025`` and e-mail style dates.
-    Impossible dates (``2025-02-30``), dates before 1900 and dates after ``today`` are
-    refused with a warning naming ``where``.
+    Accepts the forms of :func:`analysis.ingest.dates.parse_date`: ISO dates and
+    timestamps with zones (``2025-04-10T08:00:00+08:00``), ``2025/04/10``, GDELT's
+    ``20250410T081500Z``, RFC 2822, ``April 10, 2025``, ``10 April 2025`` and numeric
+    dates read in ``order`` (``10/04/2025``). Impossible dates (``2025-02-30``), dates
+    before 1900 and dates after ``today`` are refused with a warning naming ``where``.
     """
     today = today or date.today()
     value = value.strip()
-    when: date | None = None
-    m = re.match(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?![\d])", value)
-    if m:
-        try:
-            when = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-        except ValueError:
-            return None, f"{where}: published {value!r} is not a real date; value dropped, article kept"
-    else:
-        when = parse_date_text(value)
-        if when is None:
-            try:
-                parsed = email.utils.parsedate_to_datetime(value)
-                when = parsed.date() if isinstance(parsed, datetime) else None
-            except (TypeError, ValueError, IndexError):
-                when = None
+    try:
+        when = parse_date(value, order=order)
+    except DateProblem as exc:
+        return None, f"{where}: published {value!r} {exc}; value dropped, article kept"
     if when is None:
         return None, f"{where}: published {value!r} cannot be read as a date; value dropped, article kept"
     if when > today:
@@ -221,7 +282,6 @@ def read_manifest(root: Path, *, keep: Iterable[str] = (), max_bytes: int | None
         text, _ = decode_bytes(read_bytes(path, max_bytes=max_bytes or config.MAX_FILE_BYTES))
     except (InputRejected, ValueError) as exc:
         return {}, [Rejection(name, f"{exc}; manifest ignored")], []
-    import csv
 
     reader = csv.reader(text.splitlines())
     header = next(reader, None)
@@ -299,11 +359,15 @@ def _decode_page(data: bytes) -> tuple[str, str]:
 
 
 def read_file_records(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()
-                      ) -> Iterator[Record | Skipped]:
+                      ) -> Iterator[Record | Skipped | ReadInfo]:
     """Read one input file into records: one for an article file, one per row for a table.
 
+    Tables and JSON files first yield a :class:`~analysis.ingest.tables.ReadInfo` naming
+    the format they were recognised as.
+
     Raises:
-        InputRejected: when the whole file cannot be used (unreadable, binary, empty, too large).
+        InputRejected: when the whole file cannot be used (unreadable, binary, empty, too large);
+            :class:`~analysis.ingest.tables.MetadataOnly` for an export without article text.
     """
     shown = display_path(rel)
     suffix = path.suffix.lower()
@@ -312,6 +376,9 @@ def read_file_records(path: Path, *, rel: str, max_bytes: int, keep: Iterable[st
         return
     if suffix in (".jsonl", ".ndjson"):
         yield from iter_jsonl(path, rel=shown, max_bytes=max_bytes, keep=keep)
+        return
+    if suffix == ".json":
+        yield from iter_json(path, rel=shown, max_bytes=max_bytes, keep=keep)
         return
     data = read_bytes(path, max_bytes=max_bytes)
     if not data.strip():
@@ -358,19 +425,57 @@ def _language_code(value: str | None) -> str | None:
     return v if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", v) else None
 
 
-def _outlet_from_url(url: str | None) -> str | None:
-    if not url:
+def read_outlet_map(path: Path | str) -> dict[str, str]:
+    """Read an outlet map: a CSV with columns ``from,to`` that renames or merges outlets.
+
+    ``from`` is matched without regard to case, against the outlet as found and against
+    its registered domain (so ``edition.cnn.com`` and ``cnn.com`` both match ``cnn.com``).
+
+    Raises:
+        CorpusError: naming the file, if it cannot be read or lacks the two columns.
+    """
+    path = Path(path)
+    try:
+        text, _ = decode_bytes(read_bytes(path, max_bytes=config.MAX_FILE_BYTES))
+    except (OSError, InputRejected, ValueError) as exc:
+        raise CorpusError(f"--outlet-map {path}: cannot be read ({exc})") from None
+    rows = list(csv.reader(text.splitlines(), delimiter=";" if text.split("\n", 1)[0].count(";") else ","))
+    header = [normalise_key(h) for h in rows[0]] if rows else []
+    if "from" not in header or "to" not in header:
+        raise CorpusError(f"--outlet-map {path}: expected a CSV with columns 'from,to' (e.g. 'edition.cnn.com,CNN')")
+    i, j = header.index("from"), header.index("to")
+    out: dict[str, str] = {}
+    for n, row in enumerate(rows[1:], start=2):
+        if len(row) <= max(i, j) or not row[i].strip():
+            continue
+        if not row[j].strip():
+            raise CorpusError(f"--outlet-map {path}: line {n} has no 'to' name for {row[i].strip()!r}")
+        out[row[i].strip().lower()] = row[j].strip()
+        reg = registered_domain(row[i])
+        if reg:
+            out.setdefault(reg, row[j].strip())
+    return out
+
+
+def _map_outlet(outlet: str, outlet_map: dict[str, str] | None) -> str | None:
+    if not outlet_map:
         return None
-    m = re.match(r"^https?://(?:www\.)?([^/:?#]+)", url, re.IGNORECASE)
-    return m.group(1).lower() if m else None
+    return outlet_map.get(outlet.lower()) or outlet_map.get(registered_domain(outlet) or "")
 
 
 def build_document(rec: Record, *, doc_id: str, manifest_row: dict[str, str] | None = None,
-                   today: date | None = None) -> tuple[Document | None, list[Rejection]]:
+                   today: date | None = None, order: DateOrder | None = None,
+                   outlet_map: dict[str, str] | None = None) -> tuple[Document | None, list[Rejection]]:
     """Clean a record's text and settle its metadata into a :class:`Document`.
 
     Metadata precedence: the manifest, then the input's own fields (front matter, HTML
-    metadata, table columns), then what the cleaner found in the text.
+    metadata, table columns, in the order its format prefers), then what the cleaner
+    found in the text. An outlet written as a URL or host name becomes its registered
+    domain, and is then renamed by ``outlet_map``; an article without an outlet takes
+    the registered domain of its URL.
+
+    ``metadata_origin`` says where each field came from: ``manifest``, ``front matter``,
+    ``html``, ``text``, ``column NAME`` or ``url (registered domain)``.
 
     Returns:
         The document (None when no text is left) and the rejections/alterations for it.
@@ -388,7 +493,8 @@ def build_document(rec: Record, *, doc_id: str, manifest_row: dict[str, str] | N
             origin[key] = "manifest"
             return manifest_row[key]
         if rec.meta.get(key):
-            origin[key] = rec.origin
+            col = rec.columns.get(key)
+            origin[key] = f"column {col}" if col else rec.origin
             return rec.meta[key]
         if inferred:
             origin[key] = "text"
@@ -398,7 +504,7 @@ def build_document(rec: Record, *, doc_id: str, manifest_row: dict[str, str] | N
     published = None
     raw_date = pick("published")
     if raw_date:
-        published, warn = parse_published(raw_date, where=rec.path, today=today)
+        published, warn = parse_published(raw_date, where=rec.path, today=today, order=order)
         if warn:
             notes.append(Rejection(rec.path, warn.split(": ", 1)[1]))
             origin.pop("published", None)
@@ -415,9 +521,27 @@ def build_document(rec: Record, *, doc_id: str, manifest_row: dict[str, str] | N
         notes.append(Rejection(rec.path, f"language {raw_language[:40]!r} is not a language code; "
                                          "value dropped, language detected instead"))
     profile = language_profile(cleaned.text, main=declared)
-    outlet = pick("outlet", cleaned.outlet) or _outlet_from_url(url)
+    if not declared:
+        origin["language"] = "detected from the text"
+    outlet = pick("outlet", cleaned.outlet)
+    if outlet:
+        domain = normalise_outlet(outlet)
+        if domain != outlet.strip() and "outlet" in origin:
+            origin["outlet"] += " (registered domain)"
+        outlet = domain
+    elif registered_domain(url):
+        outlet = registered_domain(url)
+        origin["outlet"] = "url (registered domain)"
+    renamed = _map_outlet(outlet, outlet_map) if outlet else None
+    if renamed:
+        origin["outlet"] = origin.get("outlet", "") + " + outlet map"
+        outlet = renamed
     country = extra.pop("country", None)
     outlet_type = extra.pop("outlet_type", None)
+    if country and "country" in rec.columns:
+        origin["country"] = f"column {rec.columns['country']}"
+    if "text" in rec.columns:
+        origin["text"] = f"column {rec.columns['text']}"
     doc = Document(
         doc_id=doc_id,
         source=outlet or "Unknown outlet",
@@ -470,68 +594,99 @@ def load_corpus(
     max_bytes: int | None = None,
     keep_columns: Iterable[str] = (),
     near_duplicate_threshold: float | None = NEAR_DUPLICATE_THRESHOLD,
+    date_order: DateOrder | None = None,
+    outlet_map: Path | str | dict[str, str] | None = None,
 ) -> Corpus:
-    """Load every usable article in a corpus folder, ``.csv`` or ``.jsonl`` file.
+    """Load every usable article in a corpus folder, ``.csv``, ``.jsonl`` or ``.json`` file.
 
     Args:
-        root: A corpus folder, or one CSV / JSON Lines file; the seed corpus when omitted.
+        root: A corpus folder, or one CSV / JSON Lines / JSON file; the seed corpus when omitted.
         today: Reference date for refusing dates in the future (defaults to today).
-        max_bytes: Largest article file (or table row) read, in bytes; defaults to
-            ``config.MAX_FILE_BYTES``. Table files themselves are streamed and may be larger.
+        max_bytes: Largest article file (or table row, or ``.json`` file) read, in bytes;
+            defaults to ``config.MAX_FILE_BYTES``. CSV and JSON Lines files are streamed
+            and may be larger.
         keep_columns: Extra column names (beyond :data:`analysis.ingest.fields.METADATA_COLUMNS`)
             to keep as document metadata instead of ignoring them.
         near_duplicate_threshold: Similarity above which a document is marked as a
             near-duplicate of an earlier one; None turns the check off.
+        date_order: How to read numeric dates such as ``03/04/2025``. None detects the
+            order per file from the dates that settle it, and refuses a table whose dates
+            do not (naming the options).
+        outlet_map: A ``from,to`` CSV (see :func:`read_outlet_map`), or its rows, that
+            renames or merges outlets.
 
     Returns:
-        The corpus; ``rejected`` lists every input dropped or altered, with the reason.
+        The corpus; ``rejected`` lists every input dropped or altered, with the reason, and
+        ``inputs`` how each input was read.
 
     Raises:
         CorpusError: if the path does not exist or is a file of an unsupported type.
+        MetadataOnlyExport: if the inputs are exports of links without article text.
     """
     root = Path(root) if root is not None else Path(config.DEFAULT_CORPUS)
     max_bytes = int(max_bytes if max_bytes is not None else config.MAX_FILE_BYTES)
     keep = tuple(keep_columns)
-    rejected: list[Rejection] = []
-    if root.is_file():
-        if root.suffix.lower() not in TABLE_SUFFIXES:
-            raise CorpusError(f"{root}: a single-file corpus must be .csv or .jsonl")
-        folder = root.resolve().parent
-        files = [folder / root.name]
-        manifest: dict[str, dict[str, str]] = {}
-    elif root.is_dir():
-        folder = root.resolve()
-        manifest, rejected, _ = read_manifest(folder, keep=keep, max_bytes=max_bytes)
-        files = _iter_files(folder, rejected)
-    else:
-        raise CorpusError(f"{root}: corpus folder or file not found")
+    if date_order not in (None, "dayfirst", "monthfirst"):
+        raise CorpusError(f"date order {date_order!r}: expected 'dayfirst' or 'monthfirst'")
+    renames = read_outlet_map(outlet_map) if isinstance(outlet_map, (str, Path)) else outlet_map
+    folder, files, manifest, rejected = _inputs(root, keep=keep, max_bytes=max_bytes)
 
     docs: list[Document] = []
     seen_text: dict[str, str] = {}
     seen_files: set[str] = set()
+    groups: dict[str, _Tally] = {}
+    metadata_only: list[str] = []
+    manifest_order = detect_order(row.get("published") for row in manifest.values()).order
     for path in files:
         rel = path.relative_to(folder).as_posix()
+        shown = display_path(rel)
         seen_files.add(_key(rel))
         recs: list[Record] = []
+        info: ReadInfo | None = None
         try:
             for item in read_file_records(path, rel=rel, max_bytes=max_bytes, keep=keep):
-                if isinstance(item, Skipped):
+                if isinstance(item, ReadInfo):
+                    info = item
+                elif isinstance(item, Skipped):
                     rejected.append(Rejection(item.path, item.reason))
                 else:
                     recs.append(item)
+        except MetadataOnly as exc:
+            rejected.append(Rejection(shown, str(exc)))
+            metadata_only.append(f"{shown}: {exc}")
+            groups[shown] = _Tally(InputSummary(path=shown, format="", refused=str(exc)))
+            continue
         except InputRejected as exc:
-            rejected.append(Rejection(display_path(rel), str(exc)))
+            rejected.append(Rejection(shown, str(exc)))
             continue
         except OSError as exc:
-            rejected.append(Rejection(display_path(rel), f"cannot read: {exc.strerror or exc}"))
+            rejected.append(Rejection(shown, f"cannot read: {exc.strerror or exc}"))
             continue
-        single = path.suffix.lower() not in TABLE_SUFFIXES
+        single = path.suffix.lower() not in TABLE_SUFFIXES or (info is not None and info.container == "JSON file")
+        tally = _tally_for(groups, path=path, rel=rel, info=info, single=single,
+                           base="" if root.is_file() else f"{folder.name}/")
+        row = manifest.get(_key(rel)) or {}
+        finding = detect_order(row.get("published") or r.meta.get("published") for r in recs)
+        order = date_order or finding.order or (None if finding.conflict else manifest_order)
+        refusal = None if order else finding.refusal()
+        if refusal and not single:
+            rejected.append(Rejection(shown, f"not read: {refusal}"))
+            tally.summary.refused = refusal
+            continue
+        if date_order:
+            tally.orders[f"{date_order.removesuffix('first')}-first (--{date_order})"] += 1
+        elif finding.order:
+            tally.orders[f"{finding.order.removesuffix('first')}-first, as {finding.evidence!r} shows"] += 1
+        elif order and finding.ambiguous:
+            tally.orders[f"{order.removesuffix('first')}-first, as the manifest's dates show"] += 1
         ids, note = _assign_ids(recs, rel=rel, single=single)
         if note:
-            rejected.append(Rejection(display_path(rel), note))
+            rejected.append(Rejection(shown, note))
         for rec, doc_id in zip(recs, ids, strict=True):
-            doc, notes = build_document(rec, doc_id=doc_id, manifest_row=manifest.get(_key(rel)), today=today)
+            doc, notes = build_document(rec, doc_id=doc_id, manifest_row=row or None, today=today, order=order,
+                                        outlet_map=renames)
             rejected.extend(notes)
+            tally.add(rec, doc, notes)
             if doc is None:
                 continue
             key = sha256_bytes(doc.text.encode("utf-8", "surrogatepass"))
@@ -540,19 +695,166 @@ def load_corpus(
                 continue
             seen_text[key] = doc.path
             docs.append(doc)
+            tally.summary.documents += 1
     for name in sorted(set(manifest) - seen_files):
         if not any(r.path == name for r in rejected):
             rejected.append(Rejection(f"{config.MANIFEST_NAME}:{name}", "manifest row names a missing file"))
+    if metadata_only and not docs:
+        more = f" (and {len(metadata_only) - 1} more such files)" if len(metadata_only) > 1 else ""
+        raise MetadataOnlyExport(metadata_only[0] + more)
     rejected.extend(_unique_ids(docs))
     if near_duplicate_threshold is not None and len(docs) > 1:
         rejected.extend(mark_near_duplicates(docs, threshold=near_duplicate_threshold))
+    inputs = [t.finish() for t in groups.values()]
+    rejected.extend(Rejection(t.summary.path, t.date_warning) for t in groups.values() if t.date_warning)
     warnings = [f"{r.path}: {r.reason}" for r in rejected]
+    for s in inputs:
+        log.info(s.line)
+        for w in s.warnings:
+            log.warning("%s: %s", s.path, w)
     for w in warnings[:20]:
         log.warning(w)
     if len(warnings) > 20:
         log.warning("%d more inputs rejected or altered; see Corpus.rejected", len(warnings) - 20)
     log.info("loaded %d documents from %s (%d inputs rejected or altered)", len(docs), root, len(rejected))
-    return Corpus(root=folder, documents=docs, rejected=rejected, warnings=warnings)
+    return Corpus(root=folder, documents=docs, rejected=rejected, warnings=warnings, inputs=inputs)
+
+
+def _inputs(root: Path, *, keep: tuple[str, ...], max_bytes: int,
+            ) -> tuple[Path, list[Path], dict[str, dict[str, str]], list[Rejection]]:
+    """The folder, the files to read, the manifest and the rejections found while listing."""
+    if root.is_file():
+        if root.suffix.lower() not in TABLE_SUFFIXES:
+            raise CorpusError(f"{root}: a single-file corpus must be .csv, .jsonl or .json")
+        folder = root.resolve().parent
+        return folder, [folder / root.name], {}, []
+    if root.is_dir():
+        folder = root.resolve()
+        manifest, rejected, _ = read_manifest(folder, keep=keep, max_bytes=max_bytes)
+        return folder, _iter_files(folder, rejected), manifest, rejected
+    raise CorpusError(f"{root}: corpus folder or file not found")
+
+
+def check_corpus(root: Path | str, *, max_bytes: int | None = None) -> None:
+    """Refuse, before any work, a corpus made only of exports without article text.
+
+    A folder with any article file (``.txt``, ``.md``, ``.html``) passes at once; table
+    and JSON files are opened only as far as their fields. Other problems are left to
+    :func:`load_corpus`, which reports them file by file.
+
+    Raises:
+        MetadataOnlyExport: saying which export it is and how to get the texts.
+    """
+    root = Path(root)
+    max_bytes = int(max_bytes if max_bytes is not None else config.MAX_FILE_BYTES)
+    try:
+        folder, files, _, _ = _inputs(root, keep=(), max_bytes=max_bytes)
+    except CorpusError:
+        return
+    reasons = []
+    for path in files:
+        if path.suffix.lower() not in TABLE_SUFFIXES:
+            return
+        rel = path.relative_to(folder).as_posix()
+        try:
+            next(iter(read_file_records(path, rel=rel, max_bytes=max_bytes)), None)
+        except MetadataOnly as exc:
+            reasons.append(f"{display_path(rel)}: {exc}")
+            continue
+        except (InputRejected, OSError):
+            pass
+        return
+    if reasons:
+        more = f" (and {len(reasons) - 1} more such files)" if len(reasons) > 1 else ""
+        raise MetadataOnlyExport(reasons[0] + more)
+
+
+_ARTICLE_KINDS = {".txt": "plain-text articles", ".text": "plain-text articles", ".md": "Markdown articles",
+                  ".markdown": "Markdown articles", ".html": "HTML pages", ".htm": "HTML pages",
+                  ".xhtml": "HTML pages"}
+
+
+@dataclass
+class _Tally:
+    """Counts behind one :class:`InputSummary` while its records are read."""
+
+    summary: InputSummary
+    sources: dict[str, Counter] = field(default_factory=dict)
+    orders: Counter = field(default_factory=Counter)
+    changes: Counter = field(default_factory=Counter)
+    files: list[str] = field(default_factory=list)
+    dates_given: int = 0
+    dates_read: int = 0
+    date_failure: str | None = None
+    text_note: str | None = None
+    singular: str | None = None
+    date_warning: str | None = None
+
+    def add(self, rec: Record, doc: Document | None, notes: list[Rejection]) -> None:
+        self.summary.read += 1
+        self.changes.update(rec.changes)
+        if doc is None:
+            return
+        for k, v in doc.metadata_origin.items():
+            if k in SUMMARY_FIELDS:
+                self.sources.setdefault(k, Counter())[v.removeprefix("column ").removesuffix(" + outlet map")] += 1
+        if doc.metadata_origin.get("outlet", "").endswith(" + outlet map"):
+            self.changes["outlet renamed by the outlet map"] += 1
+        failure = next((n.reason for n in notes if n.reason.startswith("published ")), None)
+        read = doc.metadata_origin.get("published") not in (None, "text")
+        if read or failure:  # the input gave a date (the manifest's or its own)
+            self.dates_given += 1
+            self.dates_read += read
+            self.date_failure = self.date_failure or failure
+
+    def finish(self) -> InputSummary:
+        s = self.summary
+        if s.refused:
+            return s
+        if s.unit == "files" and len(self.files) == 1:
+            s.path = self.files[0]
+            s.format = self.singular or s.format
+        for k, counts in self.sources.items():
+            (top, _), *rest = counts.most_common()
+            s.fields[k] = top + "".join(f"; {v} for {n}" for v, n in rest)
+        by_order: dict[str, str] = {}
+        for o in self.orders:  # one reason per order: a group of files may settle it several times
+            by_order.setdefault(o.split(" ", 1)[0].rstrip(","), o)
+        s.details.extend(f"dates {o}" for o in by_order.values())
+        s.details.extend(f"{what} in {n} {'article' if what.startswith('outlet') else 'text'}{'s' if n > 1 else ''}"
+                         for what, n in sorted(self.changes.items()))
+        if self.dates_given and not self.dates_read and self.date_failure:
+            value = self.date_failure.removeprefix("published ").split("; value dropped")[0]
+            self.date_warning = (f"none of the {self.dates_given} publication dates could be read (e.g. {value}); "
+                                 "the articles are kept without a date")
+            s.warnings.append(self.date_warning)
+        if self.text_note and s.documents:
+            s.warnings.append(self.text_note)
+        return s
+
+
+def _tally_for(groups: dict[str, _Tally], *, path: Path, rel: str, info: ReadInfo | None,
+               single: bool, base: str = "") -> _Tally:
+    """The tally a file's records are counted in: its own for a table, its folder's kind for article files."""
+    fmt = info.fmt if info else PROJECT
+    if single:
+        parent = Path(rel).parent.as_posix()
+        shown = display_path(base + (f"*{path.suffix.lower()}" if parent == "." else f"{parent}/*{path.suffix.lower()}"))
+        key = f"{shown}\0{fmt.key}"
+        kind = _ARTICLE_KINDS.get(path.suffix.lower())
+        label = kind or (f"{fmt.label.removeprefix('a ').removeprefix('the ')} JSON files"
+                         if fmt is not PROJECT else "JSON articles")
+        singular = f"a {kind.removesuffix('s')}" if kind else f"{fmt.label} JSON file"
+        unit = "files"
+    else:
+        shown = key = display_path(rel)
+        label, unit, singular = f"{fmt.label} {info.container if info else 'table'}", "rows", None
+    if key not in groups:
+        groups[key] = _Tally(InputSummary(path=shown, format=label, unit=unit,
+                                          details=list(info.details) if info else []),
+                             text_note=fmt.text_note, singular=singular)
+    groups[key].files.append(display_path(base + rel))
+    return groups[key]
 
 
 def _unique_ids(docs: list[Document]) -> list[Rejection]:

@@ -84,6 +84,8 @@ class RunParams:
     cache_dir: Path | None = None
     max_profiles: int | None = DEFAULT_PROFILES
     """Profiles of the groups with the most documents; None profiles every group."""
+    date_order: str | None = None  # "dayfirst" / "monthfirst"; None detects it per file
+    outlet_map: Path | None = None  # CSV from,to renaming or merging outlets
 
 
 @dataclass
@@ -121,8 +123,15 @@ def validate_params(p: RunParams) -> RunParams:
     p.corpus = Path(p.corpus).expanduser().resolve()
     if not p.corpus.exists():
         raise ParameterError(f"--corpus {p.corpus}: no such folder or file")
-    if p.corpus.is_file() and p.corpus.suffix.lower() not in (".csv", ".jsonl", ".ndjson"):
-        raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv or a .jsonl file")
+    if p.corpus.is_file() and p.corpus.suffix.lower() not in (".csv", ".jsonl", ".ndjson", ".json"):
+        raise ParameterError(f"--corpus {p.corpus}: a corpus is a folder, a .csv or a .jsonl file, or a .json file")
+    from analysis.corpus import CorpusError, check_corpus, read_outlet_map
+    try:  # an export of links without texts, or a bad outlet map, is a usage error
+        check_corpus(p.corpus)
+        if p.outlet_map is not None:
+            read_outlet_map(p.outlet_map)
+    except CorpusError as exc:
+        raise ParameterError(str(exc)) from None
     p.out = Path(p.out).expanduser().resolve()
     if p.cache_dir is not None:
         p.cache_dir = Path(p.cache_dir).expanduser().resolve()
@@ -357,9 +366,13 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
     try:
         t0 = time.perf_counter()
         try:
-            corpus = load_corpus(params.corpus, keep_columns=(params.group_by,))
+            corpus = load_corpus(params.corpus, keep_columns=(params.group_by,), date_order=params.date_order,
+                                 outlet_map=params.outlet_map)
         except CorpusError as exc:
             raise NoUsableCorpus(f"{exc}. {USABLE_CORPUS}") from None
+        for line in corpus.summary_lines():  # how each input was read; its warnings even when quiet
+            if not params.quiet or line.startswith("  warning:"):
+                emit(line)
         timings["load"] = time.perf_counter() - t0
         if not corpus.documents:
             _print_rejections(corpus.rejected, emit=emit)
@@ -442,6 +455,7 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
             "documents": len(docs),
             "sources": len(counts),
             "rejected": len(corpus.rejected),
+            "inputs": [s.as_dict() for s in corpus.inputs],
             "annotation": {"model": built.model, "annotated": built.annotated, "cached": built.cached},
             "reports": [r.name for r in plan],
             "browser": browser_version(browser),

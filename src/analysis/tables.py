@@ -400,6 +400,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "languages": language_table(docs),
         "segments": non_english_segments(docs),
         "rejected": rejected_frame(corpus),
+        "inputs": corpus.inputs_frame(),
         **cat,
     }
     multilingual.finish(tables, gdocs)

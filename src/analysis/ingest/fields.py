@@ -72,6 +72,8 @@ class FieldMap:
     extra: list[str]
     ignored: list[str]
     silent: list[str]
+    names: dict[str, str] = field(default_factory=dict)
+    """Metadata name of an extra column when it is not the column's own (``sourcecountry`` → ``country``)."""
 
 
 def map_columns(columns: Iterable[object], *, keep: Iterable[str] = ()) -> FieldMap:
@@ -110,8 +112,15 @@ def map_columns(columns: Iterable[object], *, keep: Iterable[str] = ()) -> Field
     return FieldMap(core=core, extra=extra, ignored=ignored, silent=silent)
 
 
-def pick_fields(row: Mapping[str, object], fmap: FieldMap) -> tuple[dict[str, str], dict[str, str]]:
-    """Metadata of one row: core fields (first non-empty alias wins) and kept extras."""
+def pick_fields(row: Mapping[str, object], fmap: FieldMap, *, used: dict[str, str] | None = None,
+                ) -> tuple[dict[str, str], dict[str, str]]:
+    """Metadata of one row: core fields (first non-empty alias wins) and kept extras.
+
+    Args:
+        row: The row, by column name.
+        fmap: How its columns map onto metadata.
+        used: When given, filled with the column each core field was taken from.
+    """
     core: dict[str, str] = {}
     for name, cols in fmap.core.items():
         if name == "text":
@@ -120,12 +129,17 @@ def pick_fields(row: Mapping[str, object], fmap: FieldMap) -> tuple[dict[str, st
             value = scalar_text(row.get(col))
             if value:
                 core[name] = value
+                if used is not None:
+                    used[name] = col
                 break
     extra = {}
     for col in fmap.extra:
         value = scalar_text(row.get(col))
         if value:
-            extra[normalise_key(col)] = value
+            name = fmap.names.get(col) or normalise_key(col)
+            extra[name] = value
+            if used is not None and col in fmap.names:
+                used[name] = col
     return core, extra
 
 
@@ -145,6 +159,9 @@ class Record:
         kind: "plain" for scraped text the furniture cleaner should see in full, "body" for
             text that is already an article body (Markdown, HTML extraction, table cells).
         row: 1-based record number in a table file, else None.
+        fmt: Key of the export format the record was read as (see :mod:`analysis.ingest.formats`).
+        columns: For each field, the input column it was taken from (``outlet`` → ``media_name``).
+        changes: Clean-ups made to the text field (e.g. "truncation marker removed").
     """
 
     path: str
@@ -157,6 +174,9 @@ class Record:
     origin: str = "text"
     kind: str = "plain"
     row: int | None = None
+    fmt: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

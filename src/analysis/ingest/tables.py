@@ -1,4 +1,8 @@
-"""Stream article records out of CSV and JSON Lines files."""
+"""Stream article records out of CSV, JSON Lines and JSON files.
+
+Each file's format is recognised from its fields (:func:`analysis.ingest.formats.detect_format`)
+and announced first with a :class:`ReadInfo`; then come its records and skipped rows.
+"""
 
 from __future__ import annotations
 
@@ -9,41 +13,80 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from analysis.ingest.encoding import sniff_binary
+from analysis.ingest.encoding import decode_bytes, sniff_binary
 from analysis.ingest.fields import (
     FieldMap,
     Record,
     Skipped,
-    map_columns,
     normalise_key,
     pick_fields,
     scalar_text,
 )
+from analysis.ingest.formats import (
+    GET_TEXT_HINT,
+    PROJECT,
+    ExportFormat,
+    clean_field_text,
+    detect_format,
+    flatten,
+    format_fieldmap,
+)
 from analysis.ingest.markdown import looks_like_markdown, markdown_to_text
-from analysis.ingest.safe_io import InputRejected, open_binary
+from analysis.ingest.safe_io import InputRejected, open_binary, read_bytes
 
-TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson")
+TABLE_SUFFIXES = (".csv", ".jsonl", ".ndjson", ".json")
 _CHUNK = 1 << 20
+_SNIFF_ROWS = 20
+
+
+class MetadataOnly(InputRejected):
+    """An export of article metadata (titles, links, dates) without the article texts."""
+
+
+@dataclass
+class ReadInfo:
+    """How one file was read: its format, container and notable details (separator, encoding)."""
+
+    path: str
+    fmt: ExportFormat
+    container: str
+    details: list[str] = field(default_factory=list)
+
+
+def metadata_only_message(fmt: ExportFormat, container: str, columns: Iterable[str]) -> str:
+    """Why a file of links and metadata cannot be analysed, and how to get the texts."""
+    shown = ", ".join(list(columns)[:12])
+    what = f"{fmt.label} {container}" if fmt is not PROJECT else f"a {container} of links"
+    return (f"{what} holds article metadata ({shown}) but no article text; {GET_TEXT_HINT}")
 
 
 def _body(text: str) -> str:
     return markdown_to_text(text) if looks_like_markdown(text) else text
 
 
-def _record(rel: str, n: int, row: dict[str, object], fmap: FieldMap, *, max_bytes: int) -> Record | Skipped:
-    where = f"{rel}#{n}"
+def _record(rel: str, n: int, row: dict[str, object], fmap: FieldMap, *, max_bytes: int, fmt: ExportFormat,
+            single: bool = False) -> Record | Skipped:
+    where = rel if single else f"{rel}#{n}"
+    what = "record" if single else f"row {n}"
     cols = fmap.core.get("text", [])
-    raw = next((v for v in (scalar_text(row.get(c)) for c in cols) if v), None)
-    if raw is None:
-        return Skipped(where, f"row {n} has no text" + ("" if cols else " (no text column)"))
+    found = next(((c, v) for c, v in ((c, scalar_text(row.get(c))) for c in cols) if v), None)
+    if found is None:
+        return Skipped(where, f"{what} has no text" + ("" if cols else " (no text column)"))
+    text_col, raw = found
     size = len(raw.encode("utf-8", "surrogatepass"))
     if size > max_bytes:
-        return Skipped(where, f"row {n} text is {size:,} bytes, over the {max_bytes:,}-byte limit")
-    meta, extra = pick_fields(row, fmap)
+        return Skipped(where, f"{what} text is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    used: dict[str, str] = {"text": text_col}
+    meta, extra = pick_fields(row, fmap, used=used)
+    cleaned = clean_field_text(raw)
+    if "title" in meta:
+        meta["title"] = clean_field_text(meta["title"]).text
     return Record(
-        path=where, text=_body(raw), meta=meta, extra=extra, origin="table", kind="body", row=n,
+        path=where, text=_body(cleaned.text), meta=meta, extra=extra, origin="table", kind="body",
+        row=None if single else n, fmt=fmt.key, columns=used, changes=cleaned.changes,
         sha256=hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest(),
     )
 
@@ -69,6 +112,7 @@ def iter_jsonl(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()
     keep = tuple(keep)
     maps: dict[tuple[str, ...], FieldMap] = {}
     ignored: set[str] = set()
+    fmt: ExportFormat | None = None
     with open_binary(path) as fh:
         n = 0
         while True:
@@ -107,12 +151,18 @@ def iter_jsonl(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()
             if not isinstance(row, dict):
                 yield Skipped(f"{rel}#{n}", f"line {n} is not a JSON object")
                 continue
+            row = flatten(row)
             keys = tuple(str(k) for k in row)
+            if fmt is None:
+                fmt = detect_format(keys)
+                if fmt.metadata_only:
+                    raise MetadataOnly(metadata_only_message(fmt, "JSON Lines file", keys))
+                yield ReadInfo(rel, fmt, "JSON Lines file")
             fmap = maps.get(keys)
             if fmap is None:
-                fmap = maps[keys] = map_columns(keys, keep=keep)
+                fmap = maps[keys] = format_fieldmap(fmt, keys, keep=keep)
                 ignored.update(fmap.ignored)
-            rec = _record(rel, n, row, fmap, max_bytes=max_bytes)
+            rec = _record(rel, n, row, fmap, max_bytes=max_bytes, fmt=fmt)
             if note and isinstance(rec, Record):
                 rec.notes.append(note)
             yield rec
@@ -188,9 +238,21 @@ def iter_csv(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()) 
             else:
                 seen.add(key)
                 columns.append(h)
-        fmap = map_columns([c for c in columns if c is not None], keep=keep)
+        present = [c for c in columns if c is not None]
+        fmt = detect_format(present)
+        fmap = format_fieldmap(fmt, present, keep=keep)
         if "text" not in fmap.core:
+            if fmt is not PROJECT or "url" in fmap.core:
+                raise MetadataOnly(metadata_only_message(fmt, "CSV", present))
             raise InputRejected("CSV file has no text column (text, body or content)")
+        details = [] if delimiter == "," else [{";": "';'-separated", "\t": "tab-separated"}[delimiter]]
+        if encoding == "utf-8-sig":
+            details.append("UTF-8 with BOM")
+        elif encoding != "utf-8":
+            details.append(encoding)
+        if first.endswith("\r\n"):
+            details.append("CRLF line ends")
+        yield ReadInfo(rel, fmt, "CSV", details)
         reader = csv.reader(fh, delimiter=delimiter)
         n = 0
         ragged = 0
@@ -202,7 +264,7 @@ def iter_csv(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()) 
                 if len(cells) > len(columns):
                     ragged += 1
                 row = {c: v for c, v in zip(columns, cells, strict=False) if c is not None}
-                yield _record(rel, n, row, fmap, max_bytes=max_bytes)
+                yield _record(rel, n, row, fmap, max_bytes=max_bytes, fmt=fmt)
         except (csv.Error, UnicodeDecodeError) as exc:
             yield Skipped(f"{rel}#{n + 1}", f"row {n + 1} cannot be parsed ({exc}); rest of the file not read")
     if ragged:
@@ -210,3 +272,66 @@ def iter_csv(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()) 
     skipped = _ignored_note(rel, fmap.ignored + [f"{d} (duplicate)" for d in duplicated])
     if skipped:
         yield skipped
+
+
+def iter_json(path: Path, *, rel: str, max_bytes: int, keep: Iterable[str] = ()) -> Iterator[Record | Skipped | ReadInfo]:
+    """Yield the records of a ``.json`` file, read whole (up to ``max_bytes``).
+
+    The file holds one article (news-please, trafilatura), an array of articles, or an
+    API response with an ``articles`` array (NewsAPI, GDELT DOC API).
+
+    Raises:
+        InputRejected: if the file is not JSON, holds no article object, or is too large.
+        MetadataOnly: if it is an export without article text (GDELT artlist).
+    """
+    try:
+        data = read_bytes(path, max_bytes=max_bytes)
+    except InputRejected as exc:
+        if "limit" in str(exc):
+            raise InputRejected(f"{exc}; save large exports as JSON Lines (one article per line)") from None
+        raise
+    if not data.strip():
+        raise InputRejected("empty or whitespace-only file")
+    try:
+        text, _ = decode_bytes(data)
+        doc = json.loads(text)
+    except ValueError as exc:
+        raise InputRejected(f"not valid JSON ({getattr(exc, 'msg', exc)})") from None
+    except RecursionError:
+        raise InputRejected("not valid JSON (too deeply nested)") from None
+    if isinstance(doc, dict) and doc.get("status") == "error" and "articles" not in doc:
+        raise InputRejected(f"an API error response, not articles: {scalar_text(doc.get('message')) or ''}")
+    single = isinstance(doc, dict) and not isinstance(doc.get("articles"), list)
+    if isinstance(doc, dict) and isinstance(doc.get("articles"), list):
+        items, container = doc["articles"], "response (JSON)"
+    elif isinstance(doc, list):
+        items, container = doc, "JSON array"
+    elif isinstance(doc, dict):
+        items, container = [doc], "JSON file"
+    else:
+        raise InputRejected("JSON file holds neither an article object nor an array of them")
+    rows = [flatten(it) if isinstance(it, dict) else None for it in items]
+    sample: dict[str, None] = {}
+    for r in rows[:_SNIFF_ROWS]:
+        sample.update(dict.fromkeys(r or {}))
+    if not sample:
+        raise InputRejected("JSON file holds no article object")
+    fmt = detect_format(sample)
+    if fmt.metadata_only:
+        raise MetadataOnly(metadata_only_message(fmt, "JSON file", sample))
+    yield ReadInfo(rel, fmt, container)
+    maps: dict[tuple[str, ...], FieldMap] = {}
+    ignored: set[str] = set()
+    for n, row in enumerate(rows, start=1):
+        if row is None:
+            yield Skipped(f"{rel}#{n}", f"item {n} is not a JSON object")
+            continue
+        keys = tuple(row)
+        fmap = maps.get(keys)
+        if fmap is None:
+            fmap = maps[keys] = format_fieldmap(fmt, keys, keep=keep)
+            ignored.update(fmap.ignored)
+        yield _record(rel, n, row, fmap, max_bytes=max_bytes, fmt=fmt, single=single)
+    note = _ignored_note(rel, ignored)
+    if note:
+        yield note
