@@ -94,6 +94,33 @@ def test_actors(code, text, actors):
 def test_actor_traps():
     assert find_actors("日経平均株価が下落した", "ja") == []  # 日経 in the index name is not the newspaper
     assert {h.actor.name for h in find_actors("한국은행이 금리를 내렸다", "ko")} == {"Bank of Korea"}
+    # Short forms inside common words are not the companies: 高通胀 (Qualcomm 高通), 努力拓展 (Rio Tinto
+    # 力拓), 对美光伏 (Micron 美光), 美国钢铁关税 (US Steel); 머스크 stays Elon Musk, not Maersk.
+    assert {h.actor.name for h in find_actors("高通胀下努力拓展市场，对美光伏和美国钢铁关税", "zh-Hans")} == {
+        "United States"}
+    assert {h.actor.name for h in find_actors("머스크는 말했다", "ko")} == {"Elon Musk"}
+
+
+@pytest.mark.parametrize(("code", "text"), [
+    ("zh-Hans", "白宫发言人说，美国政府将继续谈判"), ("zh-Hant", "白宮表示，美國政府將繼續談判"),
+    ("ja", "ホワイトハウスによると、米政府は交渉を続ける"), ("ko", "백악관은 미국 정부가 협상을 계속한다고 밝혔다"),
+    ("fr", "Selon la Maison Blanche, l’administration américaine poursuivra"),
+    ("de", "Eine Sprecherin des Weißen Hauses sagte, die US-Regierung verhandle weiter"),
+])
+def test_white_house_is_an_actor_apart_from_the_us_government(code, text):
+    assert {h.actor.name for h in find_actors(text, code)} == {"White House", "US government"}
+
+
+@pytest.mark.parametrize(("code", "text", "actors"), [
+    ("zh-Hans", "美国国土安全部与英伟达、微软", {"Department of Homeland Security", "Nvidia", "Microsoft"}),
+    ("zh-Hant", "歐洲央行與土耳其", {"European Central Bank", "Turkey"}),
+    ("ja", "米連邦最高裁と日本製鉄", {"Supreme Court", "Nippon Steel"}),
+    ("ko", "미국 국제무역법원과 튀르키예", {"Court of International Trade", "Turkey"}),
+    ("fr", "la Banque centrale européenne et la Hongrie", {"European Central Bank", "Hungary"}),
+    ("de", "das US-Justizministerium und Österreich", {"US Department of Justice", "Austria"}),
+])
+def test_names_of_later_gazetteer_entries(code, text, actors):
+    assert {h.actor.name for h in find_actors(text, code)} == actors
 
 
 def test_gazetteer_hook_is_backward_compatible():
