@@ -95,6 +95,19 @@ def test_every_default_entry_is_well_formed(gaz):
         assert a.code is None or len(a.code) == 2, a
 
 
+def test_no_name_belongs_to_two_actors():
+    """One mention must never count as two actors: every alias and every translated name is unique."""
+    for g in (load_gazetteer(), load_gazetteer(i18n=True)):
+        owner: dict[str, str] = {}
+        clashes = []
+        for a in g.actors:
+            for name in {a.name, *a.aliases}:
+                key = name.casefold()
+                if owner.setdefault(key, a.name) != a.name:
+                    clashes.append((name, owner[key], a.name))
+        assert clashes == []
+
+
 # Institutions, international bodies, companies and news agencies that real news names (invented lines).
 @pytest.mark.parametrize(("text", "actor"), [
     ("the White House said on Monday", "White House"),

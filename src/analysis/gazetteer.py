@@ -3,6 +3,9 @@
 The default list lives in ``lexicons/actors.yaml``. Users extend it by passing more
 YAML files (same shape) to :func:`load_gazetteer`, or by setting the environment
 variable ``ANALYSIS_GAZETTEER`` to a path (several separated by ``os.pathsep``).
+
+Names in other languages live in ``lexicons/actors_i18n.yaml``, keyed by canonical name;
+``load_gazetteer(i18n=True)`` adds them to the entries as aliases, metonyms and adjectives.
 """
 
 from __future__ import annotations
@@ -152,8 +155,59 @@ def _load_yaml(path: Path) -> list[Actor]:
     return actors
 
 
+I18N_FILE = "actors_i18n.yaml"
+I18N_KINDS = ("metonyms", "adjectives")
+
+
+@lru_cache(maxsize=2)
+def load_i18n_names(path: str | None = None) -> dict[str, dict[str, dict[str, tuple[str, ...]]]]:
+    """Names in other languages: canonical name -> kind (aliases, metonyms, adjectives) -> language -> names.
+
+    The ``compounds`` section (abbreviations naming two actors, 中美) is returned under the key
+    ``"compounds"`` as language -> form -> canonical names.
+
+    Raises:
+        ValueError: if the file is not a mapping of canonical names to mappings.
+    """
+    p = Path(path) if path else config.LEXICON_DIR / I18N_FILE
+    data = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{p}: expected a mapping of canonical actor names to names by language")
+    out: dict = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise ValueError(f"{p}: entry {name!r} must map language codes to lists of names")
+        if name == "compounds":
+            out["compounds"] = {lang: {str(f): tuple(map(str, a)) for f, a in (forms or {}).items()}
+                                for lang, forms in entry.items()}
+            continue
+        kinds: dict[str, dict[str, tuple[str, ...]]] = {"aliases": {}, "metonyms": {}, "adjectives": {}}
+        for key, value in entry.items():
+            if key in I18N_KINDS:
+                kinds[key] = {lang: tuple(map(str, v or ())) for lang, v in (value or {}).items()}
+            else:
+                kinds["aliases"][str(key)] = tuple(map(str, value or ()))
+        out[str(name)] = kinds
+    return out
+
+
+def _with_i18n(actors: list[Actor]) -> list[Actor]:
+    import dataclasses
+
+    names = load_i18n_names()
+    out = []
+    for a in actors:
+        extra = names.get(a.name)
+        if extra:
+            more = {k: tuple(n for v in extra[k].values() for n in v) for k in ("aliases", "metonyms", "adjectives")}
+            a = dataclasses.replace(a, aliases=a.aliases + more["aliases"], metonyms=a.metonyms + more["metonyms"],
+                                    adjectives=a.adjectives + more["adjectives"])
+        out.append(a)
+    return out
+
+
 @lru_cache(maxsize=8)
-def _cached(paths: tuple[str, ...]) -> Gazetteer:
+def _cached(paths: tuple[str, ...], i18n: bool = False) -> Gazetteer:
     actors: list[Actor] = []
     for p in paths:
         actors.extend(_load_yaml(Path(p)))
@@ -161,13 +215,19 @@ def _cached(paths: tuple[str, ...]) -> Gazetteer:
     merged: dict[str, Actor] = {}
     for a in actors:
         merged[a.name] = a
-    return Gazetteer(list(merged.values())[::-1][::-1])
+    found = list(merged.values())
+    return Gazetteer(_with_i18n(found) if i18n else found)
 
 
-def load_gazetteer(*extra: Path | str) -> Gazetteer:
-    """The default gazetteer, extended by any extra YAML files (and ``ANALYSIS_GAZETTEER``)."""
+def load_gazetteer(*extra: Path | str, i18n: bool = False) -> Gazetteer:
+    """The default gazetteer, extended by any extra YAML files (and ``ANALYSIS_GAZETTEER``).
+
+    Args:
+        extra: More gazetteer files (same shape as ``actors.yaml``).
+        i18n: Also add the names in other languages of ``actors_i18n.yaml``.
+    """
     paths = [config.LEXICON_DIR / "actors.yaml", *extra]
     env = os.environ.get("ANALYSIS_GAZETTEER")
     if env:
         paths.extend(p for p in env.split(os.pathsep) if p)
-    return _cached(tuple(str(Path(p).resolve()) for p in paths))
+    return _cached(tuple(str(Path(p).resolve()) for p in paths), i18n)

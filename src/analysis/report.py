@@ -54,10 +54,10 @@ class NoUsableCorpus(ParameterError):
 
 
 USABLE_CORPUS = (
-    "A usable corpus is a folder of .txt, .md or .html articles (sub-folders included), a .csv file or a "
-    ".jsonl file with one article per row; each article needs a non-empty text (column text, body or "
-    "content), and may give outlet, published, title, url and language. See 'Bring your own corpus' in "
-    "README.md."
+    "A usable corpus is a folder of .txt, .md or .html articles (sub-folders included), a .csv file, or a "
+    ".jsonl or .json file with one article per row or object; each article needs a non-empty text (column "
+    "text, body or content), and may give outlet, published, title, url and language. See 'Bring your own "
+    "corpus' in README.md."
 )
 """What the run says a corpus should look like when nothing usable was found."""
 

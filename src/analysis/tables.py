@@ -185,9 +185,14 @@ def quoted_share(docs: pd.DataFrame) -> pd.DataFrame:
 
 
 def language_table(docs: pd.DataFrame) -> pd.DataFrame:
-    """Documents and words per language, and whether English-only analyses include them."""
+    """Documents and words per language, and which analyses read them."""
+    from analysis.multilingual import language_key
+
     df = docs.groupby("language", sort=True).agg(documents=("doc_id", "size"), words=("words", "sum")).reset_index()
     df["english_analyses"] = df["language"].map(lambda x: "included" if is_english(x) else "excluded")
+    df["analyses"] = df["language"].map(
+        lambda x: "all" if is_english(x) else "actors, quotes, claims, dates (not tone or terms)"
+        if language_key(x, "") else "none")
     return df
 
 
@@ -308,7 +313,19 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     Returns:
         The tables by name, with step timings and cache statistics.
     """
-    from analysis import actors, claims, conflicts, findings, quotes, stories, terms, timeline, tone, topics
+    from analysis import (
+        actors,
+        claims,
+        conflicts,
+        findings,
+        multilingual,
+        quotes,
+        stories,
+        terms,
+        timeline,
+        tone,
+        topics,
+    )
 
     timings: Counter = Counter()
     t0 = perf_counter()
@@ -339,9 +356,13 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         t0 = perf_counter()
         ann = next(chunks)
         timings["read"] += perf_counter() - t0
+        t0 = perf_counter()
+        ann = multilingual.annotate_languages(cd, ann)  # zh, ja, ko, fr, de: their own sentences and words
+        ml = multilingual.extract(cd, ann)  # the same tables as below, read in those languages
+        timings["multilingual"] += perf_counter() - t0
 
         t0 = perf_counter()
-        mentions = actors.actor_mentions(cd, ann)
+        mentions = pd.concat([actors.actor_mentions(cd, ann), ml.pop("mentions")], ignore_index=True)
         parts["mentions"].append(mentions[mentions["actor"].isin(tone.DEFAULT_TARGETS)][
             ["doc_id", "sentence_index", "actor"]])
         parts["actors"].append(actors.actor_table(cd, ann))
@@ -366,6 +387,8 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         parts["claims"].append(c)
         parts["other_figures"].append(f)
         parts["events"].append(timeline.extract_events(cd, ann))
+        for name, frame in ml.items():
+            parts[name].append(frame)
         timings["facts"] += perf_counter() - t0
         t0 = perf_counter()
         occ = terms.content_terms(ann, cd)
@@ -394,6 +417,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
         "inputs": corpus.inputs_frame(),
         **cat,
     }
+    multilingual.finish(tables, gdocs)
     tables["actors_by_source"] = actors_by_source(tables["actors"], gdocs)
     tables["share_of_voice"] = quotes.share_of_voice(tables["quotes"], gdocs, by_country=True)
     tables["who_quotes_whom"] = quotes.who_quotes_whom(tables["quotes"], gdocs)

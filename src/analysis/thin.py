@@ -107,6 +107,24 @@ def english_groups(docs: pd.DataFrame) -> list[str]:
     return sorted(map(str, docs.loc[mask, "group"].unique()))
 
 
+READ_IN_OWN_LANGUAGE = frozenset({"quotes", "share_of_voice", "claims", "conflicts", "agreements", "events",
+                                  "single_source_events", "blind_spots", "actors", "other_figures"})
+"""Sections whose extractors also read zh, ja, ko, fr and de documents (analysis.multilingual)."""
+READABLE_TEXT = "text in English, Chinese, Japanese, Korean, French or German"
+
+
+def readable_groups(docs: pd.DataFrame) -> list[str]:
+    """The groups with at least one document in English or in a language of analysis.multilingual."""
+    from analysis.multilingual import language_key
+
+    if docs.empty:
+        return []
+    text = docs["text"] if "text" in docs.columns else pd.Series("", index=docs.index)
+    mask = [language_key(lang if isinstance(lang, str) else "", str(t or "")) is not None
+            for lang, t in zip(docs["language"], text, strict=True)]
+    return sorted(set(english_groups(docs)) | set(map(str, docs.loc[mask, "group"].unique())))
+
+
 def languages_of(docs: pd.DataFrame, group: str) -> list[str]:
     """The languages of one group's documents, most documents first."""
     d = docs[docs["group"] == group]
@@ -127,29 +145,32 @@ def reason(t, section: str, *, source: str | None = None) -> str:
     s = SECTIONS[section]
     docs = t.documents
     groups = sorted(map(str, docs["group"].unique())) if len(docs) else []
-    english = english_groups(docs)
+    own = section in READ_IN_OWN_LANGUAGE
+    english = readable_groups(docs) if own else english_groups(docs)
+    kind = READABLE_TEXT if own else "English text"
     if section == "publication":
         return "No document has a publication date, so there is no publication timeline."
     if source is not None:
         if s.english_only and source not in english:
             langs = ", ".join(languages_of(docs, source)) or "und"
-            return (f"{source} has no English text (its documents are in {langs}); "
-                    f"{s.label[0].lower() + s.label[1:]} {s.are} measured on English text, so none are shown for it.")
+            return (f"{source} has no {kind} (its documents are in {langs}); "
+                    f"{s.label[0].lower() + s.label[1:]} {s.are} measured on {kind}, so none are shown for it.")
         if s.needs >= 2 and len(english) < s.needs:
-            return (f"{s.label} {s.need} at least {_count(s.needs)} sources with English text; "
+            return (f"{s.label} {s.need} at least {_count(s.needs)} sources with {kind}; "
                     f"this run has {_count(len(english))}.")
-        return f"{s.label}: {s.none} was found in {source}'s English text."
+        return f"{s.label}: {s.none} was found in {source}'s {'text' if own else kind}."
     if not groups:
         return f"{s.label}: this run has no document."
     if s.english_only and not english:
-        return (f"{s.label} {s.are} measured on English text, and none of the {_plural(len(groups), 'source')} "
+        return (f"{s.label} {s.are} measured on {kind}, and none of the {_plural(len(groups), 'source')} "
                 f"in this run has any.")
     if len(english) < s.needs:
         others = len(groups) - len(english)
-        extra = f" ({_plural(others, 'other source')} without English text)" if others else ""
-        return (f"{s.label} {s.need} at least {_count(s.needs)} sources with English text; "
+        extra = f" ({_plural(others, 'other source')} without {kind})" if others else ""
+        return (f"{s.label} {s.need} at least {_count(s.needs)} sources with {kind}; "
                 f"this run has {_count(len(english))}{extra}.")
-    scope = f"the English text of the {_plural(len(english), 'source')}" if s.english_only else "the documents"
+    text = "text" if own else "English text"
+    scope = f"the {text} of the {_plural(len(english), 'source')}" if s.english_only else "the documents"
     return f"{s.label}: {s.none} was found in {scope}."
 
 
