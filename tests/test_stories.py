@@ -146,6 +146,19 @@ def test_one_article_and_undated():
     assert result.documents["similarity"].tolist() == [1.0]
 
 
+def test_documents_without_counted_terms_fall_back_to_their_words():
+    """Counted terms for some documents (English), none for others (e.g. Japanese): every one clusters."""
+    docs = pd.DataFrame({"doc_id": ["en1", "en2", "ja1"], "source": ["A", "B", "C"],
+                         "published": ["2025-05-12", "2025-05-12", "2025-05-13"],
+                         "text": ["Tariffs cut in Geneva.", "Geneva tariffs cut.", "ジュネーブで関税を引き下げ"]})
+    terms = pd.DataFrame({"doc_id": ["en1", "en1", "en2", "en2"], "term": ["tariff", "geneva"] * 2,
+                          "count": [1, 1, 2, 1]})
+    result = st.cluster_stories(docs, terms)
+    assert set(result.documents["doc_id"]) == {"en1", "en2", "ja1"}
+    assert np.isfinite(result.documents["similarity"].astype(float)).all()
+    assert story_of(result)["en1"] == story_of(result)["en2"] != story_of(result)["ja1"]
+
+
 def test_missing_column_is_named():
     with pytest.raises(ValueError, match="published"):
         st.cluster_stories(pd.DataFrame({"doc_id": ["x"], "source": ["A"]}))

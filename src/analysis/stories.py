@@ -341,7 +341,10 @@ def cluster_stories(docs: pd.DataFrame, terms: pd.DataFrame | None = None, *,
         terms = terms.assign(doc_id=terms["doc_id"].astype(str))
         lacking = d[~d["doc_id"].isin(set(terms["doc_id"]))]
         if not lacking.empty:
-            terms = pd.concat([terms, text_terms(lacking)], ignore_index=True)
+            extra = text_terms(lacking)
+            if "count" in terms.columns:  # counted terms: count the fallback's occurrences the same way
+                extra = extra.groupby(["doc_id", "term"]).size().rename("count").reset_index()
+            terms = pd.concat([terms, extra], ignore_index=True)
     text = _tfidf(terms, ids)
     facts = _tfidf(fact_terms(events, claims, published=d.set_index("doc_id")["published"],
                               window_days=params.max_gap_days), ids)
