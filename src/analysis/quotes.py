@@ -107,6 +107,7 @@ _CUE_STEMS = {
     "joke": "joked|jokes",
     "reiterate": "reiterated|reiterates|reiterating",
     "point": "pointed out|points out|pointing out",
+    "put": "put it|puts it",  # "As the minister put it last month, “…”"
     "tell2": "testified|cautioned|cautions|cautioning|countered|retorted|confirmed|confirms|denied|denies|"
              "boasted|boasts|threatened|threatens|threatening|shouted|demanded|demands",
     "accord": "according to",
@@ -490,7 +491,14 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
     named = [(c.start, c.end) for c in out]
     for m in _GENERIC_RE.finditer(masked):
         s, e = m.start(), m.end()
+        # A descriptive phrase never reaches back over a sentence end or a paragraph break
+        # ("… he said.\n\nChinese officials have said" is "Chinese officials", and "he" stays a pronoun).
+        breaks = list(re.finditer(r"(?<=[a-z])[.!?][”\"’]?\s+|\n", masked[s:e]))
+        if breaks:
+            s += breaks[-1].end()
         words = list(re.finditer(r"\S+", masked[s:e]))
+        if not words:
+            continue
         # Trim leading words that are cues, names or sentence punctuation.
         while len(words) > 1:
             w = words[0]
@@ -934,13 +942,15 @@ def _update_state(state: _State, s: int, s_cands: list[Candidate], masked: str, 
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and c.speaker.is_person:
             _remember(state, c.speaker)
+    # The first eligible person and the first eligible group of the sentence, each on its own:
+    # in "Japan's trade minister Kenji Morita said …" the country must not hide the person.
+    person_seen = group_seen = False
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and _eligible(c, masked, s, apps):
-            if c.speaker.is_person:
-                state.last_person = c.speaker
-            else:
-                state.last_group = c.speaker
-            return
+            if c.speaker.is_person and not person_seen:
+                state.last_person, person_seen = c.speaker, True
+            elif not c.speaker.is_person and not group_seen:
+                state.last_group, group_seen = c.speaker, True
 
 
 def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, apps, par_hits, prev_par_last,
