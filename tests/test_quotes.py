@@ -418,3 +418,18 @@ def test_as_x_put_it_is_a_speech_cue():
             '"Canada will answer every new duty with one of its own."')
     got = [(q.speaker.name, q.quote) for q in document_quotes(text) if q.speaker]
     assert got == [("Anne Dubois", "Canada will answer every new duty with one of its own.")]
+
+
+def test_transcript_turns_without_quote_marks():
+    text = ("Below is an edited transcript of a radio interview with Commerce Secretary Howard Lutnick.\n\n"
+            "HOST: Mr. Secretary, is the steel duty here to stay?\n\n"
+            "LUTNICK: We are talking every day, and I expect progress before the summer recess.\n\n"
+            "SUMMARY: The interview ran for ten minutes.")
+    got = [(q.speaker.name, q.quote, q.attribution) for q in document_quotes(text) if q.speaker]
+    assert got == [("Howard Lutnick", "We are talking every day, and I expect progress before the summer recess.",
+                    "transcript")]
+
+
+def test_capitalised_labels_without_a_named_person_are_not_turns():
+    text = "HOST: Is the duty here to stay?\n\nTHE PRESIDENT: We will see what happens over the next weeks."
+    assert [q for q in document_quotes(text) if q.speaker] == []
