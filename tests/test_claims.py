@@ -316,3 +316,35 @@ def test_venues_do_not_count_as_the_documents_countries():
 
     counts = _doc_countries("Officials met in Stockholm and talks in Sweden went on. Japan said no.", load_gazetteer())
     assert counts.get("SE", 0) == 0 and counts["JP"] == 1
+
+
+def test_coordinated_rates_keep_their_own_imposer_and_target():
+    text = ("Ottawa and Mexico City reached a deal on Friday, with Ottawa trimming its duties on Mexican steel "
+            "to 12% from 40% and Mexico City cutting its levies on Canadian pork to 5% from 20%.")
+    got = {(c.imposer, c.target, c.rate_pct, c.from_rate_pct) for c in claims_from_text(text).itertuples()}
+    assert got == {("CA", "MX", 12.0, 40.0), ("MX", "CA", 5.0, 20.0)}
+
+
+def test_possessive_levies_joined_by_and():
+    text = "The pact keeps the Canadian levy on Mexican cars at 8% and Mexico's levy on Canadian cars at 6%."
+    got = {(c.imposer, c.target, c.rate_pct) for c in claims_from_text(text).itertuples()}
+    assert got == {("CA", "MX", 8.0), ("MX", "CA", 6.0)}
+
+
+def test_baseline_for_all_countries_after_and():
+    text = ("Canada still charges a 20% tariff on Mexican steel, and a 5% baseline tariff applies to imports "
+            "from all countries.")
+    got = {(c.imposer, c.target, c.rate_pct) for c in claims_from_text(text).itertuples()}
+    assert got == {("CA", "MX", 20.0), ("CA", "ALL", 5.0)}
+
+
+def test_two_rates_on_goods_stay_one_clause():
+    text = "Canada imposed tariffs of 15% on Mexican steel and 10% on Mexican pork."
+    got = {(c.imposer, c.target, c.rate_pct) for c in claims_from_text(text).itertuples()}
+    assert got == {("CA", "MX", 15.0), ("CA", "MX", 10.0)}
+
+
+@pytest.mark.parametrize("text", ["Will the U.S. keep the 25% tariff on Canadian steel?",
+                                  "Q: Would the E.U. match the 20% levy on U.S. goods?"])
+def test_questions_state_no_claim(text):
+    assert claims_from_text(text).empty

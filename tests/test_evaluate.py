@@ -12,6 +12,7 @@ from analysis import config
 from analysis.evaluate import (
     _fingerprint,
     accuracy_markdown,
+    keep_sections,
     remaining_errors,
     run_scorer,
     seed_gold,
@@ -112,3 +113,12 @@ def test_run_scorer_on_tiny_tables(tiny, tmp_path):
     scores = run_scorer(SCORER, path, corpus, data)
     assert scores["docs_matched"]["hit"] == 1 and scores["claim_recall"]["hit"] == 0
     assert scores["event_recall"] == {"hit": 1, "of": 2, "rate": 0.5}  # a day counts for its month
+
+
+def test_keep_sections_puts_the_hand_written_section_back():
+    old = "# A\n\n## Dev\n\nold\n\n## Held-out English news fixtures\n\nfigures\n\n## Remaining errors\n\nx\n"
+    new = "# A\n\n## Dev\n\nnew\n\n## Remaining errors\n\ny\n"
+    out = keep_sections(old, new)
+    assert "new" in out and "figures" in out and "old" not in out
+    assert out.index("figures") < out.index("## Remaining errors") and out.endswith("y\n")
+    assert keep_sections("", new) == new

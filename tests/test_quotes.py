@@ -402,3 +402,34 @@ def test_institutions_only_when_no_person_is_named(text, speaker):
 def test_label_must_end_with_the_name(text, speaker):
     hits = document_quotes(text, keep_unattributed=True)
     assert [h.speaker.name if h.speaker else None for h in hits] == [speaker]
+
+
+def test_pronoun_after_country_and_person_is_the_person():
+    text = ('"We cannot wait for another round of talks," Trade Minister Park Min-soo told lawmakers.\n\n'
+            "Canada's finance minister Paul Renard said Ottawa would match the duties. "
+            '"We will answer every tariff with a tariff of our own," he said.\n\n'
+            "European officials have said they are watching closely.")
+    got = {q.quote: q.speaker.name for q in document_quotes(text) if q.speaker}
+    assert got["We will answer every tariff with a tariff of our own"] == "Paul Renard"
+
+
+def test_as_x_put_it_is_a_speech_cue():
+    text = ('Ottawa has drawn its own conclusions. As finance ministry spokeswoman Anne Dubois put it on Friday, '
+            '"Canada will answer every new duty with one of its own."')
+    got = [(q.speaker.name, q.quote) for q in document_quotes(text) if q.speaker]
+    assert got == [("Anne Dubois", "Canada will answer every new duty with one of its own.")]
+
+
+def test_transcript_turns_without_quote_marks():
+    text = ("Below is an edited transcript of a radio interview with Commerce Secretary Howard Lutnick.\n\n"
+            "HOST: Mr. Secretary, is the steel duty here to stay?\n\n"
+            "LUTNICK: We are talking every day, and I expect progress before the summer recess.\n\n"
+            "SUMMARY: The interview ran for ten minutes.")
+    got = [(q.speaker.name, q.quote, q.attribution) for q in document_quotes(text) if q.speaker]
+    assert got == [("Howard Lutnick", "We are talking every day, and I expect progress before the summer recess.",
+                    "transcript")]
+
+
+def test_capitalised_labels_without_a_named_person_are_not_turns():
+    text = "HOST: Is the duty here to stay?\n\nTHE PRESIDENT: We will see what happens over the next weeks."
+    assert [q for q in document_quotes(text) if q.speaker] == []

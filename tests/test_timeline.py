@@ -244,3 +244,17 @@ def test_cases_dateparser_gets_wrong(expression, ours):
     got = next((d.date, d.precision) for d in find_dates(text, base.date()))
     assert got == ours
     assert theirs is None or theirs.date().isoformat() != ours[0]
+
+
+@pytest.mark.parametrize("sentence, published, expected", [
+    # a date right after "take(s) effect" is a scheduled start, whatever else the clause says
+    ("The levy, which takes effect on December 1, was announced by the ministry.", date(2025, 10, 20), "2025-12-01"),
+    ("The minister said the duties would take effect on Friday.", date(2025, 3, 4), "2025-03-07"),
+    # "from <date>" in a past-tense clause: the next occurrence when it is near ahead
+    ("The council approved a fee on imported steel from March 1, officials said.", date(2025, 2, 10), "2025-03-01"),
+    # but a date long ago stays in the past, and "took effect" is past
+    ("Officials said a levy was imposed from March 1.", date(2025, 9, 10), "2025-03-01"),
+    ("The tariffs took effect on Tuesday.", date(2025, 3, 6), "2025-03-04"),
+])
+def test_start_dates_after_take_effect_and_from(sentence, published, expected):
+    assert [d.date for d in find_dates(sentence, published)] == [expected]

@@ -421,6 +421,8 @@ def _role(text: str, act: _Actor, prev_role: str | None, prev_end: int | None, l
         return "target"  # "products of the PRC", "auto parts of Japan", "originating goods of the ROK"
     if re.search(r"\b(?:charge|charges|charged|charging)\s+$", before):
         return "target"  # "charge Mexico and Canada a 25% tariff"
+    if re.search(r"\bwith\s+$", before) and re.match(r"\s+[a-z]+ing\b", after):
+        return "imposer"  # "with Washington cutting its duties on …": the agent of the -ing verb
     if re.search(r"\b(?:with|between|like|including|such as|to|for|in|of|and|by|as|than)\s+(?:the\s+)?$", before):
         return "other"
     if _SUFFERER.match(text[act.end:]):
@@ -471,6 +473,33 @@ def _split_clauses(segment: str) -> list[tuple[int, str]]:
     return [(o, c) for o, c in out if c.strip()]
 
 
+_QUESTION = re.compile(r"^\s*(?:[A-Z][\w.]*:\s*)?(?:will|would|should|could|can|is|are|was|were|do|does|did|"
+                       r"has|have|shall)\s[^?]*\?[\s\"\u201d]*$", re.I)
+_AND_SPLIT = re.compile(r",?\s+and\s+")
+_FIG_WORD = re.compile(r"\d\s*(?:%|percent\b|per cent\b|pct\b)", re.I)
+
+
+def _split_coordinated(clauses: list[tuple[int, str]], lex: ClaimLexicon) -> list[tuple[int, str]]:
+    """Cut a clause at "and" when both sides state their own tariff rate.
+
+    "X cutting its duties on A to 30% and Y lowering its levies on B to 10%" is two claims with
+    their own imposer and target; "tariffs of 15% on coal and 10% on oil" stays whole (its right
+    side has no tariff word).
+    """
+    out = []
+    for off, clause in clauses:
+        pos = 0
+        for m in _AND_SPLIT.finditer(clause):
+            left, right = clause[pos:m.start()], clause[m.end():]
+            nxt = _AND_SPLIT.search(right)
+            right_part = right[:nxt.start()] if nxt else right
+            if all(_FIG_WORD.search(x) and lex.tariff.search(x) for x in (left, right_part)):
+                out.append((off + pos, left))
+                pos = m.end()
+        out.append((off + pos, clause[pos:]))
+    return [(o, c) for o, c in out if c.strip()]
+
+
 def _fallback_all(text: str, scopes: list[str], lex: ClaimLexicon) -> bool:
     goods = [x for x in scopes if x not in lex.basis_scopes]
     return bool(lex.all_countries.search(text) or goods or
@@ -496,6 +525,8 @@ def claims_in_segment(segment: str, *, gaz: Gazetteer, lex: ClaimLexicon, publis
         (claims, start offsets of the figures used as rates or previous rates).
     """
     lazy = doc_countries
+    if _QUESTION.match(segment):
+        return [], set()  # "Will the U.S. restore the 25% tariff?" asks, it does not state a rate
 
     def counts() -> Counter:
         got = lazy() if callable(lazy) else lazy
@@ -511,7 +542,7 @@ def claims_in_segment(segment: str, *, gaz: Gazetteer, lex: ClaimLexicon, publis
                 follow_date = d.date
                 break
     actors_all = sorted(_actors(segment, gaz) + _made_suffix(segment, gaz), key=lambda a: a.start)
-    clauses = _split_clauses(segment)
+    clauses = _split_coordinated(_split_clauses(segment), lex)
     results: list[_Claim] = []
     used: set[int] = set()
     clause_imposer: dict[int, str] = {}

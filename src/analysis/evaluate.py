@@ -264,6 +264,26 @@ def accuracy_markdown(results: dict[str, dict], errors: dict[str, dict[str, list
     return "\n".join(lines)
 
 
+KEPT_SECTIONS = ("## Held-out English news fixtures",)
+"""Hand-written sections of the page that ``make eval`` keeps when it rewrites it."""
+
+
+def keep_sections(old: str, new: str) -> str:
+    """``new`` with the :data:`KEPT_SECTIONS` of ``old`` put back before "## Remaining errors"."""
+    kept = []
+    for heading in KEPT_SECTIONS:
+        i = old.find(heading)
+        if i < 0 or heading in new:
+            continue
+        j = old.find("\n## ", i + 1)
+        kept.append(old[i:j if j >= 0 else len(old)].rstrip() + "\n")
+    if not kept:
+        return new
+    k = new.find("## Remaining errors")
+    k = k if k >= 0 else len(new)
+    return new[:k] + "\n".join(kept) + "\n" + new[k:]
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m analysis.evaluate``: score the development set and the seeds, write the page."""
     ap = argparse.ArgumentParser(prog="python -m analysis.evaluate", description=__doc__.splitlines()[0])
@@ -300,7 +320,8 @@ def main(argv: list[str] | None = None) -> int:
         "Seed corpus (5 articles, labelled while the rules were written)":
             "The five default articles (`data/raw`), scored against `tests/fixtures/*_gold.csv`.",
     }
-    args.out.write_text(accuracy_markdown(results, errors, notes=notes), encoding="utf-8")
+    previous = args.out.read_text(encoding="utf-8") if args.out.is_file() else ""
+    args.out.write_text(keep_sections(previous, accuracy_markdown(results, errors, notes=notes)), encoding="utf-8")
     for name, scores in results.items():
         rows = summary_rows(scores)
         log.info("%s: %s", name, "; ".join(f"{m} F1 {f} R {r.split()[0]}" for m, _p, r, f in rows))

@@ -107,6 +107,7 @@ _CUE_STEMS = {
     "joke": "joked|jokes",
     "reiterate": "reiterated|reiterates|reiterating",
     "point": "pointed out|points out|pointing out",
+    "put": "put it|puts it",  # "As the minister put it last month, “…”"
     "tell2": "testified|cautioned|cautions|cautioning|countered|retorted|confirmed|confirms|denied|denies|"
              "boasted|boasts|threatened|threatens|threatening|shouted|demanded|demands",
     "accord": "according to",
@@ -490,7 +491,14 @@ def _candidates(text: str, masked: str, mentions: list[ActorMention], gaz: Gazet
     named = [(c.start, c.end) for c in out]
     for m in _GENERIC_RE.finditer(masked):
         s, e = m.start(), m.end()
+        # A descriptive phrase never reaches back over a sentence end or a paragraph break
+        # ("… he said.\n\nChinese officials have said" is "Chinese officials", and "he" stays a pronoun).
+        breaks = list(re.finditer(r"(?<=[a-z])[.!?][”\"’]?\s+|\n", masked[s:e]))
+        if breaks:
+            s += breaks[-1].end()
         words = list(re.finditer(r"\S+", masked[s:e]))
+        if not words:
+            continue
         # Trim leading words that are cues, names or sentence punctuation.
         while len(words) > 1:
             w = words[0]
@@ -868,7 +876,7 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
     gaz = gazetteer or load_gazetteer()
     text = text or ""
     spans = find_quote_spans(text)
-    if not spans:
+    if not spans and not _TURN.search(text):
         return []
     masked = mask_quotes(text, spans)
     if mentions is None:
@@ -916,11 +924,40 @@ def document_quotes(text: str, entities: pd.DataFrame | None = None, *, gazettee
                 subject = next((_resolve(c, state, cands, masked, s, apps) for c in s_cands
                                 if c.kind == "pronoun" and c.pronoun in ("he", "she")), None)
             state.prev_sentence_person = subject if not q_here else None
+        turn = _transcript_turn(text, ps, pe, cands)
+        if turn is not None:
+            par_hits.append(turn)
+            hits.append(turn)
         prev_par_last = par_hits[-1] if par_hits else None
         if prev_par_last is not None and masked[prev_par_last.end:pe].strip(" ”\"’.,") and \
                 not CUE_RE.search(masked[prev_par_last.end:pe]):
             prev_par_last = None  # the paragraph went on after its last quote
     return hits
+
+
+_TURN = re.compile(r"^(?:(?:MR|MS|MRS|DR)\.\s+|(?:SECRETARY|AMBASSADOR|MINISTER|SENATOR|GOVERNOR|PREMIER|"
+                   r"CHAIRMAN|CHAIRWOMAN|CHAIR|REP\.|SEN\.)\s+)?(?P<surname>[A-Z][A-Z'’-]{2,}):[ \t]+(?=\S)", re.M)
+
+
+def _transcript_turn(text: str, ps: int, pe: int, cands: list[Candidate]) -> QuoteHit | None:
+    """A transcript turn with no quotation marks: "KIRBY: We have been clear …".
+
+    The label must be the surname, in capitals, of a person the document named in full before
+    the turn; labels such as "HOST:", "Q:", "SUMMARY:" or "THE PRESIDENT:" are not turns.
+    """
+    par = text[ps:pe]
+    m = _TURN.match(par)
+    if not m or any(ch in par for ch in '"“”'):
+        return None
+    surname = m.group("surname").replace("’", "'").lower()
+    person = next((c.speaker for c in reversed(cands) if c.kind == "named" and c.start < ps
+                   and c.speaker is not None and c.speaker.is_person and len(c.speaker.name.split()) > 1
+                   and c.speaker.name.split()[-1].replace("’", "'").lower() == surname), None)
+    body = par[m.end():].strip()
+    if person is None or not body:
+        return None
+    start = ps + m.end()
+    return QuoteHit(start, start + len(body), _clean_quote(body), person, ":", "transcript")
 
 
 def _remember(state: _State, sp: Speaker) -> None:
@@ -934,13 +971,15 @@ def _update_state(state: _State, s: int, s_cands: list[Candidate], masked: str, 
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and c.speaker.is_person:
             _remember(state, c.speaker)
+    # The first eligible person and the first eligible group of the sentence, each on its own:
+    # in "Japan's trade minister Kenji Morita said …" the country must not hide the person.
+    person_seen = group_seen = False
     for c in s_cands:
         if c.kind == "named" and c.speaker is not None and _eligible(c, masked, s, apps):
-            if c.speaker.is_person:
-                state.last_person = c.speaker
-            else:
-                state.last_group = c.speaker
-            return
+            if c.speaker.is_person and not person_seen:
+                state.last_person, person_seen = c.speaker, True
+            elif not c.speaker.is_person and not group_seen:
+                state.last_group, group_seen = c.speaker, True
 
 
 def _attribute(text, masked, sent, q, qi, q_here, cues, cands, spans, state, apps, par_hits, prev_par_last,

@@ -111,6 +111,13 @@ PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 _PREP_BEFORE = re.compile(_PREP + r"$", re.I)
+# "the new rates would take effect on Wednesday", "rules that take effect December 1": a scheduled
+# start (present or conditional tense; "took effect" and "had taken effect" are past).
+_TAKES_EFFECT_BEFORE = re.compile(r"(?<![\w'])(?:take|takes|taking|go into|goes into|come into|comes into)\s+"
+                                  r"(?:effect|force)\s+(?:on\s+|from\s+)?$", re.I)
+# "a tariff on Chinese goods from November 1", "starting April 10": the start of a period.
+_STARTS_BEFORE = re.compile(r"(?<![\w'])(?:from|starting|beginning|effective|as of)\s+(?:on\s+)?$", re.I)
+START_AHEAD_DAYS = 92
 _DATEISH = re.compile(
     r"\b(?:(?:19|20)\d\d|January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Monday|Tuesday|Wednesday|Thursday|Friday|"
@@ -403,6 +410,27 @@ def _multi(kind: str, m: re.Match, published: date | None, tense: str) -> list[D
     return out
 
 
+def _start_tense(kind: str, m: re.Match, before: str, published: date | None, tense: str) -> str:
+    """The tense of a date that starts something ("take effect on Wednesday", "from November 1").
+
+    A date right after "take(s) effect" is future; one after "from"/"starting"/"effective" in a
+    past-tense clause ("threatened a tariff from November 1") is future when its next occurrence
+    falls within :data:`START_AHEAD_DAYS` of the publication date, else the clause tense stands.
+    """
+    if _TAKES_EFFECT_BEFORE.search(before):
+        return "future"
+    if tense != "past" or published is None or not _STARTS_BEFORE.search(before):
+        return tense
+    res = _resolve(kind, m, published, "future")
+    if res is None:
+        return tense
+    try:
+        when = date.fromisoformat(res[0] if len(res[0]) == 10 else res[0][:7] + "-01")
+    except ValueError:
+        return tense
+    return "future" if 0 <= (when - published).days <= START_AHEAD_DAYS else tense
+
+
 def find_dates(text: str, published: date | None, *, licensed: Iterable[tuple[int, int]] = ()) -> list[DateMention]:
     """Every resolvable date expression in a text.
 
@@ -433,6 +461,8 @@ def find_dates(text: str, published: date | None, *, licensed: Iterable[tuple[in
             tense = clause_tense(_without_quotes(_clause_around(text, s, e)))
             if re.search(r"\b(?:since|ever since)\s+(?:early\s+|mid-?\s*|late\s+)?$", text[max(0, s - 20):s], re.I):
                 tense = "past"  # "in place since April, will be cut": a period that began in the past
+            elif kind in ("month_day", "day_month", "weekday", "month"):
+                tense = _start_tense(kind, m, text[max(0, s - 30):s], published, tense)
             if kind in ("day_range", "weekend"):
                 taken.append((s, e))
                 out.extend(_multi(kind, m, published, tense))
