@@ -517,6 +517,12 @@ def test_number_words():
     ("ko", "새 관세는 20일 발표됐다.", {"2025-05-20"}),
     ("zh-Hans", "新措施自20日起施行。", {"2025-06-20"}),
     ("ja", "新たな関税は20日から適用される。", {"2025-06-20"}),
+    ("de", "Die Einigung fiel in der Vorwoche, die Zahlen des Vorjahres waren schwächer.", {"2025-06-02", "2024"}),
 ])
 def test_future_days_and_weekdays(code, text, expected):
     assert {h.date for h in find_dates(text, code, PUB)} == expected
+
+
+def test_second_heldout_set_loads_and_scores():
+    fx = load_fixtures(Path(__file__).parent / "fixtures" / "multilingual_heldout2")
+    assert len(fx) == 18 and {d["language"] for d in fx} == {"zh-Hans", "zh-Hant", "ja", "ko", "fr", "de"}
