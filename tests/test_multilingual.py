@@ -526,3 +526,11 @@ def test_future_days_and_weekdays(code, text, expected):
 def test_second_heldout_set_loads_and_scores():
     fx = load_fixtures(Path(__file__).parent / "fixtures" / "multilingual_heldout2")
     assert len(fx) == 18 and {d["language"] for d in fx} == {"zh-Hans", "zh-Hant", "ja", "ko", "fr", "de"}
+
+
+def test_simplified_dui_alias_is_a_target():
+    # 对华 / 对美 carry their own target marker, as 對華 and 対中 do
+    # the document names China most: without the marker, China would be taken as the imposer
+    for text, rate in (("评论指出，对华关税一度高达145%。", 145.0), ("对华加征的关税已提高至50%，美方拒绝让步。", 50.0)):
+        cl, _ = sentence_claims(text, "zh-Hans", published=PUB, prev=None, doc_default=("CN", "US"))
+        assert {(c.imposer, t, c.rate) for c in cl for t in c.targets} == {("US", "CN", rate)}

@@ -170,7 +170,7 @@ def _actors(sentence: str, rules: LanguageRules) -> list[_Actor]:
             continue
         before, after = sentence[:h.start], sentence[h.end:]
         role = ""
-        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對")) or (h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after))):
+        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對", "对")) or (h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after))):
             role = "target"
         elif (h.kind == "adjective" and rules.tariff_before.search(before)) or rules.imposer_after.match(after):
             role = "imposer"
