@@ -60,6 +60,9 @@ def parse_numeral(text: str, rules: LanguageRules) -> float | None:
         return float(t)
     except ValueError:
         pass
+    words = {str(k).casefold(): float(v) for k, v in (rules.raw.get("number_words") or {}).items()}
+    if t.casefold() in words:  # zehn Prozent, dix pour cent
+        return words[t.casefold()]
     nums = {str(k): int(v) for k, v in (rules.raw.get("numerals") or {}).items()}
     points = [str(p) for p in rules.raw.get("decimal_point") or ()]
     if not nums or not t:
@@ -91,12 +94,19 @@ def parse_numeral(text: str, rules: LanguageRules) -> float | None:
     return value
 
 
+def _number_re(rules: LanguageRules) -> str:
+    """A figure's number: digits, or one of the lexicon's ``number_words`` (Latin scripts)."""
+    num = r"\d{1,3}(?:[.,]\d+)?" if rules.latin else r"\d{1,3}(?:\.\d+)?"
+    words = sorted((str(k) for k in rules.raw.get("number_words") or {}), key=len, reverse=True)
+    return f"(?:{num}|" + "|".join(re.escape(w) for w in words) + ")" if words else num
+
+
 @lru_cache(maxsize=16)
 def _figure_re(code: str) -> re.Pattern:
     rules = rules_for(code)
     units = sorted({*rules.percent_units, *rules.point_units}, key=len, reverse=True)
     unit_alt = "|".join(re.escape(u) for u in units)
-    num = r"\d{1,3}(?:[.,]\d+)?" if rules.latin else r"\d{1,3}(?:\.\d+)?"
+    num = _number_re(rules)
     gap = r"\s?"
     b = r"(?![\w])" if rules.latin else ""
     left = r"(?<![\w.,])" if rules.latin else r"(?<![\d.])"
@@ -132,7 +142,7 @@ def _change_res(code: str) -> tuple[re.Pattern, ...]:
     units = "|".join(re.escape(u) for u in sorted(rules.percent_units, key=len, reverse=True))
     chars = "".join(re.escape(str(k)) for k in (rules.raw.get("numerals") or {}))
     pre = "|".join(re.escape(p) for p in rules.percent_prefix)
-    num = r"\d{1,3}(?:[.,]\d+)?" if rules.latin else r"\d{1,3}(?:\.\d+)?"
+    num = _number_re(rules)
     fig = rf"(?:(?:{pre})[\d.{chars}点點]+|{num}\s?(?:{units}))" if pre else rf"{num}\s?(?:{units})"
     out = []
     for pat in rules.change:
@@ -160,7 +170,7 @@ def _actors(sentence: str, rules: LanguageRules) -> list[_Actor]:
             continue
         before, after = sentence[:h.start], sentence[h.end:]
         role = ""
-        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對")) or (h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after))):
+        if rules.target_before.search(before) or rules.target_after.match(after) or h.text.startswith(("対", "對", "对")) or (h.kind == "adjective" and (rules.goods_before.search(before) or rules.goods_after.match(after))):
             role = "target"
         elif (h.kind == "adjective" and rules.tariff_before.search(before)) or rules.imposer_after.match(after):
             role = "imposer"
@@ -263,8 +273,9 @@ def sentence_claims(sentence: str, code: str, *, published: date | None, prev: _
         in_clause = [a for a in acts if cs <= a.start < ce]
         before_clause = [a for a in acts if a.start < cs]
         if not in_clause and claims:  # "…, 自動車も15％に下がる": the clause continues the last claim
-            last = claims[-1]
-            claims.append(_Claim(last.imposer, list(last.targets), f.value, changes.get(f.start),
+            last = claims[-1]  # unless the clause turns to every country ("並對所有國家加徵10%")
+            targets = [ALL] if rules.all_countries.search(clause) else list(last.targets)
+            claims.append(_Claim(last.imposer, targets, f.value, changes.get(f.start),
                                  _scope(clause, rules), _effective(clause, cs, dates, rules), f.start))
             continue
         sufferer = bool(rules.sufferer.search(clause))

@@ -7,8 +7,10 @@ a year-less 10月30日 the wrong year (ja) or no date (zh). Conventions match ``
 
 - a month-day without a year takes the year that puts it nearest the publication date;
 - a day alone (9日, 지난 10일) is the latest such day of the month on or before publication
-  (with three days of slack), else of the month before;
-- a weekday (周一, 月曜日, 월요일, lundi, Montag) is the latest one on or before publication;
+  (with three days of slack), else of the month before; when the lexicon's ``future_after_re`` /
+  ``future_before_re`` mark it as still to come (10일부터, 自10日起) it stays in the publication month;
+- a weekday (周一, 月曜日, 월요일, lundi, Montag) is the latest one on or before publication, or
+  the next one on or after it when marked as still to come (ab Mittwoch, dès jeudi);
   with a week word before it (上周五, 下周一) it is that day of the previous or next week;
 - week words (上周, 先週, 지난주, la semaine dernière, letzte Woche) give the Monday of that
   week with precision ``week`` (not a timeline event); month and year words (上月, 来年, 내년,
@@ -56,9 +58,9 @@ def _shift_month(year: int, month: int, months: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def _day_only(day: int, published: date, *, months_back: int = 0) -> date | None:
+def _day_only(day: int, published: date, *, months_back: int = 0, future: bool = False) -> date | None:
     y, m = _shift_month(published.year, published.month, -months_back)
-    if not months_back and day > published.day + DAY_SLACK:
+    if not months_back and not future and day > published.day + DAY_SLACK:
         y, m = _shift_month(published.year, published.month, -1)
     try:
         return date(y, m, day)
@@ -149,7 +151,7 @@ def find_dates(text: str, code: str, published: date | None) -> list[DateHit]:
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
                 continue
-            h = _absolute(m, rules, comp, published)
+            h = _absolute(m, rules, comp, published, _future(text, m.start(), m.end(), rules))
             if h is not None:
                 add(h)
     if published is not None:
@@ -164,6 +166,8 @@ def find_dates(text: str, code: str, published: date | None) -> list[DateHit]:
                 if pre:
                     week_start = published - timedelta(days=published.weekday())
                     d = week_start + timedelta(days=7 * prefixes[pre.casefold()] + wd)
+                elif _future(text, m.start(), m.end(), rules):
+                    d = published + timedelta(days=(wd - published.weekday()) % 7)
                 else:
                     d = published - timedelta(days=(published.weekday() - wd) % 7)
                 add(DateHit(m.start(), m.end(), d.isoformat(), "day", m.group()))
@@ -176,7 +180,16 @@ def find_dates(text: str, code: str, published: date | None) -> list[DateHit]:
     return hits
 
 
-def _absolute(m: re.Match, rules: LanguageRules, comp: _Compiled, published: date | None) -> DateHit | None:
+def _future(text: str, start: int, end: int, rules: LanguageRules) -> bool:
+    """Whether the words around a date say it is still to come ("ab Mittwoch", "10일부터", "dès jeudi")."""
+    d = rules.dates
+    after, before = d.get("future_after_re"), d.get("future_before_re")
+    return bool((after and re.match(after, text[end:end + 12], rules.flags)) or
+                (before and re.search(before + r"$", text[max(0, start - 16):start], rules.flags)))
+
+
+def _absolute(m: re.Match, rules: LanguageRules, comp: _Compiled, published: date | None,
+              future: bool = False) -> DateHit | None:
     g = {k: v for k, v in m.groupdict().items() if v}
     expr = m.group()
     year = int(g["year"]) if "year" in g else None
@@ -202,7 +215,7 @@ def _absolute(m: re.Match, rules: LanguageRules, comp: _Compiled, published: dat
     if month is None:
         if published is None:
             return None
-        d = _day_only(day, published)
+        d = _day_only(day, published, future=future)
         return DateHit(m.start(), m.end(), d.isoformat(), "day", expr) if d else None
     if year is None:
         if published is None:
