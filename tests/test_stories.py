@@ -264,3 +264,14 @@ def test_blocks_give_the_same_stories(corpus, monkeypatch):
     whole = st.cluster_stories(docs, events=events).documents
     monkeypatch.setattr(st, "BLOCK_ROWS", 4)
     assert st.cluster_stories(docs, events=events).documents.equals(whole)
+
+
+def test_fact_terms_with_arrow_strings_and_no_rate():
+    """Claims read back from the typed store (Arrow strings) with no usable rate give no fact term."""
+    claims = pd.DataFrame({"doc_id": ["a", "b"], "imposer": ["US", "CN"], "target": ["CN", "US"],
+                           "rate_pct": [None, None]}).astype(
+        {"doc_id": "string[pyarrow]", "imposer": "string[pyarrow]", "target": "string[pyarrow]",
+         "rate_pct": "float64"})
+    assert st.fact_terms(None, claims).empty
+    claims.loc[0, "rate_pct"] = 30.0
+    assert st.fact_terms(None, claims)["term"].tolist() == ["rate:US>CN:30"]

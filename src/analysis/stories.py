@@ -141,10 +141,12 @@ def fact_terms(events: pd.DataFrame | None, claims: pd.DataFrame | None, *,
         # A rate on every country (the 10% baseline) is background shared by unrelated stories.
         ok = rate.notna() & (claims["target"].astype(str) != "ALL")
         c = claims[ok]
+        # Built as plain Python strings: an empty or all-missing column must not change the dtype.
         parts.append(pd.DataFrame({
-            "doc_id": c["doc_id"].astype(str),
-            "term": "rate:" + c["imposer"].astype(str) + ">" + c["target"].astype(str) + ":"
-                    + rate[ok].map(lambda v: f"{v:g}")}))
+            "doc_id": [str(d) for d in c["doc_id"]],
+            "term": [f"rate:{imp}>{tgt}:{r:g}"
+                     for imp, tgt, r in zip(c["imposer"].astype(object), c["target"].astype(object), rate[ok],
+                                            strict=True)]}, columns=["doc_id", "term"]))
     if not parts:
         return pd.DataFrame(columns=["doc_id", "term"])
     return pd.concat(parts, ignore_index=True)
