@@ -208,6 +208,32 @@ def test_old_and_new_rate_do_not_contradict_the_new_one():
     assert st.story_disagreements("S001", members, claims).empty
 
 
+def test_a_rate_no_other_source_mentions_is_a_disagreement():
+    """One source's second article gives 40% where every other article, its own first included, gives 30%."""
+    members = pd.DataFrame({"story_id": "S001", "doc_id": ["a1", "a2", "b", "c"], "source": ["A", "A", "B", "C"]})
+    claims = pd.DataFrame({"doc_id": ["a1", "a2", "b", "c", "c"], "imposer": "US", "target": "CN",
+                           "rate_pct": [30.0, 40.0, 30.0, 30.0, 145.0], "from_rate_pct": [145.0, None, None, None, None]})
+    dis = st.story_disagreements("S001", members, claims)
+    assert dis[["measure", "values", "sources"]].values.tolist() == [
+        ["US on CN", "A: 30%, 40% | B: 30% | C: 30%, 145%", "A"]]
+
+
+def test_an_old_rate_mentioned_by_another_source_is_no_disagreement():
+    """C gives only the old 145%, which A mentions as the rate it was cut from."""
+    members = pd.DataFrame({"story_id": "S001", "doc_id": ["a", "c"], "source": ["A", "C"]})
+    claims = pd.DataFrame({"doc_id": ["a", "c"], "imposer": "US", "target": "CN", "rate_pct": [30.0, 145.0],
+                           "from_rate_pct": [145.0, None]})
+    assert st.story_disagreements("S001", members, claims).empty
+    claims.loc[0, "from_rate_pct"] = None  # without the old rate A and C disagree, both ways
+    assert st.story_disagreements("S001", members, claims)["sources"].tolist() == ["A; C"]
+
+
+def test_one_source_alone_has_nothing_to_disagree_with():
+    members = pd.DataFrame({"story_id": "S001", "doc_id": ["a1", "a2"], "source": ["A", "A"]})
+    claims = pd.DataFrame({"doc_id": ["a1", "a2"], "imposer": "US", "target": "CN", "rate_pct": [30.0, 40.0]})
+    assert st.story_disagreements("S001", members, claims).empty
+
+
 def test_stories_list_and_html_are_escaped():
     from analysis import display
 
@@ -240,7 +266,10 @@ def test_run_tables_on_the_fixture(tmp_path):
     head = pd.read_csv(tmp_path / "data" / "stories.csv", nrows=0).columns
     assert list(head[:6]) == ["story_id", "title", "first_date", "last_date", "sources", "documents"]
     geneva = built.tables["story_disagreements"]
-    assert "Continental Wire: 40%" in " ".join(geneva["values"])  # the invented 40% against the others' 30%
+    us = geneva[geneva["measure"] == "US on CN"]  # the invented 40% against the others' 30%
+    assert us["sources"].tolist() == ["Continental Wire"]
+    assert re.search(r"Continental Wire: [^|]*40%", us["values"].iloc[0])
+    assert "CN on US" not in set(geneva["measure"])  # every source gives China's 10%
     f = built.tables["findings"]
     assert len(f) > 0 and not f["reported"].any()  # seven articles per source: nothing passes
 

@@ -465,36 +465,48 @@ def _rate(v) -> str:
 
 
 def _story_claims(claims: pd.DataFrame | None, members: pd.DataFrame) -> pd.DataFrame:
+    cols = ["doc_id", "source", "measure", "rate", "from_rate"]
     if claims is None or claims.empty or not {"doc_id", "imposer", "target", "rate_pct"} <= set(claims.columns):
-        return pd.DataFrame(columns=["doc_id", "source", "measure", "rate"])
+        return pd.DataFrame(columns=cols)
     c = claims.assign(doc_id=claims["doc_id"].astype(str)).merge(members[["doc_id", "source"]], on="doc_id")
     c = c[pd.to_numeric(c["rate_pct"], errors="coerce").notna()]
     if c.empty:
-        return pd.DataFrame(columns=["doc_id", "source", "measure", "rate"])
-    c = c.assign(measure=[_measure(r) for r in c.itertuples(index=False)], rate=c["rate_pct"].map(_rate))
-    return c[["doc_id", "source", "measure", "rate"]]
+        return pd.DataFrame(columns=cols)
+    old = (pd.to_numeric(c["from_rate_pct"], errors="coerce") if "from_rate_pct" in c.columns
+           else pd.Series(float("nan"), index=c.index))
+    c = c.assign(measure=[_measure(r) for r in c.itertuples(index=False)], rate=c["rate_pct"].map(_rate),
+                 from_rate=[_rate(v) if pd.notna(v) else "" for v in old])
+    return c[cols]
 
 
 def story_disagreements(story_id: str, story_documents: pd.DataFrame,
                         claims: pd.DataFrame | None) -> pd.DataFrame:
     """The tariff measures of a story that its sources give different rates for.
 
-    A measure is one imposer on one target (and scope); sources disagree on it when two of them
-    state no rate for it in common (one giving 30% and another 40%; a source giving the old and
-    the new rate, 145% and 30%, does not contradict one giving only 30%).
+    A measure is one imposer on one target (and scope). Sources disagree on it when an article
+    of one source shares no rate with any article of another source: neither its stated rates nor
+    the rates they changed from (145% to 30%) are mentioned there. So one source giving 30% and
+    another 40% disagree, and so does a source's second article giving 40% when every other
+    source gives 30%; a source giving the old and the new rate (145% and 30%) does not contradict
+    one giving only 30%, and a measure that only one source gives a rate for has nothing to
+    disagree with.
 
     Returns:
-        :data:`DISAGREEMENT_COLUMNS`; ``values`` reads ``"Source A: 30% | Source B: 40%, 30%"``.
+        :data:`DISAGREEMENT_COLUMNS`; ``values`` reads ``"Source A: 30% | Source B: 30%, 40%"``
+        (each source's stated rates) and ``sources`` names the sources with such an article.
     """
     members = story_documents[story_documents["story_id"] == story_id]
     c = _story_claims(claims, members)
     rows = []
     for measure, sub in c.groupby("measure", sort=True):
-        by_source = sub.groupby("source")["rate"].agg(lambda r: tuple(sorted(set(r), key=lambda x: float(x[:-1]))))
-        sets = [set(r) for r in by_source]
-        if any(a.isdisjoint(b) for i, a in enumerate(sets) for b in sets[i + 1:]):
-            values = " | ".join(f"{s}: {', '.join(r)}" for s, r in by_source.items())
-            rows.append((story_id, measure, values, "; ".join(by_source.index)))
+        stated = sub.groupby("source")["rate"].agg(lambda r: tuple(sorted(set(r), key=lambda x: float(x[:-1]))))
+        if len(stated) < 2:
+            continue
+        docs = [(s, set(g["rate"]) | (set(g["from_rate"]) - {""})) for (s, _), g in sub.groupby(["source", "doc_id"])]
+        alone = {s for s, mine in docs if all(mine.isdisjoint(other) for o, other in docs if o != s)}
+        if alone:
+            values = " | ".join(f"{s}: {', '.join(r)}" for s, r in stated.items())
+            rows.append((story_id, measure, values, "; ".join(s for s in stated.index if s in alone)))
     return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
 
