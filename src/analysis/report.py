@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -86,6 +87,8 @@ class RunParams:
     """Profiles of the groups with the most documents; None profiles every group."""
     date_order: str | None = None  # "dayfirst" / "monthfirst"; None detects it per file
     outlet_map: Path | None = None  # CSV from,to renaming or merging outlets
+    use_cache: bool = True
+    """False (``--no-cache``) builds every table and report from scratch, reading and writing no cache."""
 
 
 @dataclass
@@ -308,22 +311,89 @@ per notebook) to check the ``iri`` formats, which no Vega-Lite schema uses; the 
 skip that package (JupyterLab kernels are not touched)."""
 
 
-def _execute(planned: PlannedReport, staging: Path) -> float:
+def _execute(planned: PlannedReport, staging: Path, *, km=None) -> float:
     import papermill as pm
 
     start = time.perf_counter()
+    extra = {} if km is not None else {"kernel_name": config.KERNEL_NAME, "extra_arguments": [
+        # Keep the kernels' own log lines (transport warnings, shutdown notices) off the progress output.
+        "--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={KERNEL_SETUP}"]}
     pm.execute_notebook(
         str(config.REPORT_NOTEBOOKS[planned.notebook]),
         str(staging / f"{planned.name}.ipynb"),
         parameters=planned.parameters,
-        kernel_name=config.KERNEL_NAME,
         progress_bar=False,
         cwd=str(staging),
         report_mode=False,
-        # Keep the kernels' own log lines (transport warnings, shutdown notices) off the progress output.
-        extra_arguments=["--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={KERNEL_SETUP}"],
+        **({"km": km, "kernel_name": config.KERNEL_NAME} if km is not None else extra),
     )
     return time.perf_counter() - start
+
+
+RUN_PATH_PARAMETERS = ("data_dir", "run_dir", "report_date")
+"""Notebook parameters that name the run's folder or date: not part of a report's cache key."""
+
+
+def restamp_parameters(notebook: Path, parameters: dict) -> None:
+    """Rewrite the injected-parameters cell of a reused executed notebook with this run's values."""
+    from papermill.translators import translate_parameters
+
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["source"] = translate_parameters(config.KERNEL_NAME, "python", parameters, "Parameters")
+    nb.setdefault("metadata", {}).setdefault("papermill", {})["parameters"] = parameters
+    notebook.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+class _Notebooks:
+    """Runs the notebooks of a run: from the cache when their inputs are unchanged, else on warm kernels."""
+
+    def __init__(self, staging: Path, *, jobs: int, cache, tables_key: str):
+        self.staging, self.jobs, self.cache, self.tables_key = staging, jobs, cache, tables_key
+        self._pool = None
+        self._lock = threading.Lock()
+        self.keys: dict[str, str] = {}
+
+    def pool(self):
+        """The kernel pool, started on first use (or early, by :meth:`warm`)."""
+        from analysis.kernels import KernelPool
+
+        with self._lock:
+            if self._pool is None:
+                self._pool = KernelPool(self.jobs, cwd=self.staging, setup=KERNEL_SETUP)
+            return self._pool
+
+    warm = pool
+
+    def key(self, r: PlannedReport) -> str:
+        extra = ""
+        if r.notebook == "index":
+            extra = (self.staging / PLAN_FILE).read_text(encoding="utf-8")
+        params = {k: v for k, v in r.parameters.items() if k not in RUN_PATH_PARAMETERS}
+        return self.cache.notebook_key(config.REPORT_NOTEBOOKS[r.notebook], self.tables_key, params, extra=extra)
+
+    def run(self, r: PlannedReport) -> float | None:
+        """Execute one report notebook; None when it was reused from the cache."""
+        key = self.keys[r.name] = self.key(r)
+        out = self.staging / f"{r.name}.ipynb"
+        if self.cache.get_file("notebook", key, ".ipynb", out):
+            restamp_parameters(out, r.parameters)
+            return None
+        pool = self.pool()
+        km = pool.acquire()
+        healthy = False
+        try:
+            seconds = _execute(r, self.staging, km=km)
+            healthy = True
+        finally:
+            pool.release(km, healthy=healthy)
+        self.cache.put_file("notebook", key, ".ipynb", out)
+        return seconds
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
 
 
 class _Progress:
@@ -357,7 +427,7 @@ def run_report(params: RunParams, *, emit: Callable[[str], None] | None = None) 
 
 def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str], None]) -> dict:
     from analysis import tables
-    from analysis.corpus import CorpusError, corpus_hash, load_corpus
+    from analysis.corpus import CorpusError, load_corpus
 
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -394,87 +464,152 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
         if params.group_by not in usable:
             raise ParameterError(f"--group-by {params.group_by!r}: no such metadata column in this corpus; "
                                  f"choose from {', '.join(usable)}")
+        from analysis import runcache
+
+        cache = runcache.RunCache(params.cache_dir / "runs" if params.cache_dir else None,
+                                  enabled=params.use_cache)
         t0 = time.perf_counter()
-        built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
-                                    cache_dir=params.cache_dir, progress=not params.quiet, dask=params.dask)
-        timings["tables"] = time.perf_counter() - t0
-        for k, v in built.timings.items():
-            timings[f"tables.{k}"] = v
-        if not params.quiet:
-            emit(f"annotated {built.annotated} documents ({built.cached} from cache); "
-                 f"wrote {len(built.tables)} tables")
-        with contextlib.suppress(OSError):
-            tables.write_csv(built.tables["rejected"], config.REJECTED_CSV)
-
-        docs = built.tables["documents"]
-        counts = docs.groupby("group").size().to_dict()
-        plan = plan_reports(sorted(counts), data_dir=data_dir, report_date=params.date,
-                            max_profiles=params.max_profiles, documents_per_group=counts)
-        for r in plan:
-            r.html = f"{r.name}.html" if "html" in params.formats or "pdf" in params.formats else None
-            r.pdf = f"{r.name}.pdf" if browser else None
-        n_pdf = len(plan) + 1 if browser else 0
-        progress = _Progress(len(plan) + 1 + len(plan) + 1 + n_pdf, quiet=params.quiet, emit=emit)
-        (staging / PLAN_FILE).write_text(json.dumps({"date": params.date, "reports": [
-            {k: v for k, v in asdict(r).items() if k != "parameters"} for r in plan],
-            "groups": group_rows(plan, counts)}, indent=2, ensure_ascii=False), encoding="utf-8")
-
-        t0 = time.perf_counter()
-        _run_parallel(plan, staging, jobs=params.jobs, progress=progress, timings=timings)
-        index = PlannedReport("index", "index", "Reports of this run", f"{len(plan)} reports",
-                              {"run_dir": str(staging), "report_date": params.date})
-        _run_parallel([index], staging, jobs=1, progress=progress, timings=timings)
-        timings["notebooks"] = time.perf_counter() - t0
-
-        t0 = time.perf_counter()
-        for r in [*plan, index]:
-            page = render.PageInfo(title=r.title, subtitle=r.subtitle, date=params.date,
-                                   index_href=None if r.name == "index" else "index.html")
-            render.notebook_to_html(staging / f"{r.name}.ipynb", staging / f"{r.name}.html", page=page)
-            progress.step(f"HTML {r.name}.html")
-        timings["html"] = time.perf_counter() - t0
-
-        if browser:
-            t0 = time.perf_counter()
-            _print_pdfs(plan, staging, browser=browser, jobs=params.jobs, progress=progress)
-            combined = staging / f"report-{params.date}.pdf"
-            render.combine_pdfs(
-                [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, browser=browser,
-                title="US–China tariff war: how the sources compare", date=params.date,
-                corpus_note=f"{len(docs)} documents from {len(counts)} sources",
-            )
-            progress.step(f"PDF {combined.name} (all reports, with contents)")
-            timings["pdf"] = time.perf_counter() - t0
-        if "html" not in params.formats:
-            for r in [*plan, index]:
-                if r.name != "index":
-                    (staging / f"{r.name}.html").unlink(missing_ok=True)
-
-        run = {
-            "date": params.date,
-            "parameters": {"corpus": str(params.corpus), "out": str(params.out), "date": params.date,
-                           "formats": list(params.formats), "jobs": params.jobs, "group_by": params.group_by,
-                           "strict": params.strict, "dask": params.dask},
-            "corpus_hash": corpus_hash(params.corpus) if params.corpus.is_dir() else
-            hashlib.sha256(params.corpus.read_bytes()).hexdigest(),
-            "documents": len(docs),
-            "sources": len(counts),
-            "rejected": len(corpus.rejected),
-            "inputs": [s.as_dict() for s in corpus.inputs],
-            "annotation": {"model": built.model, "annotated": built.annotated, "cached": built.cached},
-            "reports": [r.name for r in plan],
-            "browser": browser_version(browser),
-            "versions": package_versions(),
-            "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
-        }
-        run["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
-        (staging / "run.json").write_text(json.dumps(run, indent=2, sort_keys=True), encoding="utf-8")
-        _publish(staging, final)
-        emit(f"reports written to {final}")
-        return run
+        tables_key = cache.tables_key(
+            runcache.corpus_key(corpus.documents, [*corpus.rejected, *corpus.inputs]),
+            {"group_by": params.group_by, "date_order": params.date_order})
+        timings["cache.key"] = time.perf_counter() - t0
+        notebooks = _Notebooks(staging, jobs=params.jobs, cache=cache, tables_key=tables_key)
+        try:
+            return _build_and_render(params, corpus, staging, final, data_dir, browser=browser, emit=emit,
+                                     cache=cache, notebooks=notebooks, tables_key=tables_key, timings=timings,
+                                     started=started)
+        finally:
+            notebooks.close()
     except BaseException:
         _keep_failed(staging, params.out, params.date, emit=emit)
         raise
+
+
+BUILD_FILE = "build.json"
+"""Written into a run's data folder: how its tables were annotated (kept with cached tables)."""
+
+
+def _build_and_render(params: RunParams, corpus, staging: Path, final: Path, data_dir: Path, *,
+                      browser: str | None, emit: Callable[[str], None], cache, notebooks: _Notebooks,
+                      tables_key: str, timings: dict[str, float], started: float) -> dict:
+    from analysis import tables
+    from analysis.corpus import corpus_hash
+
+    t0 = time.perf_counter()
+    if cache.get_tables(tables_key, data_dir):
+        build = json.loads((data_dir / BUILD_FILE).read_text(encoding="utf-8"))
+        build.update(annotated=0, cached=build.get("documents", 0), reused=True)
+        stored = tables.RunTables(data_dir)
+        docs, rejected = stored.get("documents"), stored.get("rejected")
+        if not params.quiet:
+            emit("reused the tables of an earlier run of this corpus (nothing changed)")
+    else:
+        notebooks.warm()  # kernels start and import while the tables are built
+        built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
+                                    cache_dir=params.cache_dir, progress=not params.quiet, dask=params.dask)
+        for k, v in built.timings.items():
+            timings[f"tables.{k}"] = v
+        build = {"model": built.model, "annotated": built.annotated, "cached": built.cached,
+                 "documents": len(built.tables["documents"])}
+        (data_dir / BUILD_FILE).write_text(json.dumps(build, indent=2), encoding="utf-8")
+        cache.put_tables(tables_key, data_dir)
+        build["reused"] = False
+        docs, rejected = built.tables["documents"], built.tables["rejected"]
+        if not params.quiet:
+            emit(f"annotated {built.annotated} documents ({built.cached} from cache); "
+                 f"wrote {len(built.tables)} tables")
+    timings["tables"] = time.perf_counter() - t0
+    with contextlib.suppress(OSError):
+        tables.write_csv(rejected, config.REJECTED_CSV)
+
+    counts = docs.groupby("group").size().to_dict()
+    plan = plan_reports(sorted(counts), data_dir=data_dir, report_date=params.date,
+                        max_profiles=params.max_profiles, documents_per_group=counts)
+    for r in plan:
+        r.html = f"{r.name}.html" if "html" in params.formats or "pdf" in params.formats else None
+        r.pdf = f"{r.name}.pdf" if browser else None
+    n_pdf = len(plan) + 1 if browser else 0
+    progress = _Progress(len(plan) + 1 + len(plan) + 1 + n_pdf, quiet=params.quiet, emit=emit)
+    (staging / PLAN_FILE).write_text(json.dumps({"date": params.date, "reports": [
+        {k: v for k, v in asdict(r).items() if k != "parameters"} for r in plan],
+        "groups": group_rows(plan, counts)}, indent=2, ensure_ascii=False), encoding="utf-8")
+
+    t0 = time.perf_counter()
+    _run_parallel(plan, notebooks, jobs=params.jobs, progress=progress, timings=timings)
+    index = PlannedReport("index", "index", "Reports of this run", f"{len(plan)} reports",
+                          {"run_dir": str(staging), "report_date": params.date})
+    _run_parallel([index], notebooks, jobs=1, progress=progress, timings=timings)
+    timings["notebooks"] = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    html_keys: dict[str, str] = {}
+    for r in [*plan, index]:
+        page = render.PageInfo(title=r.title, subtitle=r.subtitle, date=params.date,
+                               index_href=None if r.name == "index" else "index.html")
+        html_keys[r.name] = key = cache.html_key(notebooks.keys[r.name].encode(), asdict(page))
+        out = staging / f"{r.name}.html"
+        if cache.get_file("html", key, ".html", out):
+            progress.step(f"HTML {r.name}.html (reused)")
+            continue
+        render.notebook_to_html(staging / f"{r.name}.ipynb", out, page=page)
+        cache.put_file("html", key, ".html", out)
+        progress.step(f"HTML {r.name}.html")
+    timings["html"] = time.perf_counter() - t0
+
+    if browser:
+        t0 = time.perf_counter()
+        pdf_keys = {r.name: cache.pdf_key(html_keys[r.name].encode()) for r in plan}
+        todo = []
+        for r in plan:
+            if cache.get_file("pdf", pdf_keys[r.name], ".pdf", staging / f"{r.name}.pdf"):
+                progress.step(f"PDF {r.name}.pdf (reused)")
+            else:
+                todo.append(r)
+        _print_pdfs(todo, staging, browser=browser, jobs=params.jobs, progress=progress)
+        for r in todo:
+            cache.put_file("pdf", pdf_keys[r.name], ".pdf", staging / f"{r.name}.pdf")
+        combined = staging / f"report-{params.date}.pdf"
+        corpus_note = f"{len(docs)} documents from {len(counts)} sources"
+        combined_key = cache.pdf_key(json.dumps([[pdf_keys[r.name] for r in plan], params.date, corpus_note]).encode())
+        if cache.get_file("pdf", combined_key, ".pdf", combined):
+            progress.step(f"PDF {combined.name} (reused)")
+        else:
+            render.combine_pdfs(
+                [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, browser=browser,
+                title="US–China tariff war: how the sources compare", date=params.date,
+                corpus_note=corpus_note,
+            )
+            cache.put_file("pdf", combined_key, ".pdf", combined)
+            progress.step(f"PDF {combined.name} (all reports, with contents)")
+        timings["pdf"] = time.perf_counter() - t0
+    if "html" not in params.formats:
+        for r in [*plan, index]:
+            if r.name != "index":
+                (staging / f"{r.name}.html").unlink(missing_ok=True)
+
+    run = {
+        "date": params.date,
+        "parameters": {"corpus": str(params.corpus), "out": str(params.out), "date": params.date,
+                       "formats": list(params.formats), "jobs": params.jobs, "group_by": params.group_by,
+                       "strict": params.strict, "dask": params.dask, "cache": params.use_cache},
+        "corpus_hash": corpus_hash(params.corpus) if params.corpus.is_dir() else
+        hashlib.sha256(params.corpus.read_bytes()).hexdigest(),
+        "documents": len(docs),
+        "sources": len(counts),
+        "rejected": len(corpus.rejected),
+        "inputs": [s.as_dict() for s in corpus.inputs],
+        "annotation": {"model": build.get("model"), "annotated": build["annotated"], "cached": build["cached"]},
+        "cache": {"tables_reused": build["reused"], **cache.summary()},
+        "reports": [r.name for r in plan],
+        "browser": browser_version(browser),
+        "versions": package_versions(),
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+    }
+    run["timings_seconds"]["total"] = round(time.perf_counter() - started, 3)
+    (staging / "run.json").write_text(json.dumps(run, indent=2, sort_keys=True), encoding="utf-8")
+    _publish(staging, final)
+    emit(f"reports written to {final}")
+    return run
 
 
 def _print_rejections(rejected: list, *, emit: Callable[[str], None], limit: int = SHOWN_REJECTIONS) -> None:
@@ -487,13 +622,13 @@ def _print_rejections(rejected: list, *, emit: Callable[[str], None], limit: int
         emit(f"  {len(rejected)} input(s) rejected or altered in all")
 
 
-def _run_parallel(plan: list[PlannedReport], staging: Path, *, jobs: int, progress: _Progress,
+def _run_parallel(plan: list[PlannedReport], notebooks: _Notebooks, *, jobs: int, progress: _Progress,
                   timings: dict[str, float]) -> None:
     import papermill as pm
 
     errors: list[str] = []
     with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(plan)))) as pool:
-        futures = {pool.submit(_execute, r, staging): r for r in plan}
+        futures = {pool.submit(notebooks.run, r): r for r in plan}
         for fut in as_completed(futures):
             r = futures[fut]
             try:
@@ -506,8 +641,12 @@ def _run_parallel(plan: list[PlannedReport], staging: Path, *, jobs: int, progre
                 errors.append(f"{r.name}: {type(exc).__name__}: {exc}")
                 progress.step(f"FAILED {r.name}: {type(exc).__name__}: {exc}")
                 continue
-            timings[f"notebook.{r.name}"] = seconds
-            progress.step(f"executed {r.title} in {seconds:.1f}s")
+            if seconds is None:
+                timings[f"notebook.{r.name}"] = 0.0
+                progress.step(f"reused {r.title} (its tables and notebook are unchanged)")
+            else:
+                timings[f"notebook.{r.name}"] = seconds
+                progress.step(f"executed {r.title} in {seconds:.1f}s")
     if errors:
         raise RunFailed("notebook(s) failed: " + "; ".join(errors))
 
