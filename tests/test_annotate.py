@@ -377,6 +377,16 @@ def test_spacy_batches_are_bounded_by_characters():
         [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9], [10]]
 
 
+def test_parts_are_bounded_by_characters(nlp, tmp_path, monkeypatch):
+    import analysis.annotate as annotate_module
+
+    monkeypatch.setattr(annotate_module, "PART_CHARS", 600)
+    docs = [DocInput(f"d{i}", long_text(3 + i)) for i in range(4)]  # 334 to 612 characters each
+    stats = ensure_annotated(docs, cache_dir=tmp_path, nlp=nlp)
+    assert (stats.annotated, stats.parts) == (4, 2)
+    assert len(store_of(tmp_path, nlp).parts()) == 2
+
+
 @pytest.fixture(scope="module")
 def long_docs() -> list[DocInput]:
     zh = "".join(f"中国宣布对稀土实施出口管制第{i}次。日本表示关切！" for i in range(40))

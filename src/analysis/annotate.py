@@ -775,7 +775,8 @@ def _annotate_local(todo: list[tuple[str, DocInput]], *, pipes: _Pipelines, stat
         if not group:
             continue
         chars = sum(len(d.text) for _, d in group)
-        batches = max(len(group) / batch_size, chars / pipes.batch_chars)  # at least; pieces add more
+        pieces = sum(max(1, -(-len(d.text) // pipes.piece_chars)) for _, d in group)
+        batches = max(pieces / batch_size, chars / pipes.batch_chars)  # at least this many spaCy batches
         n_process = n_process if batches > n_process else 1
         batch = _Batch()
         for doc, piece in _pipe_pieces(pipeline, ((k, d.text) for k, d in group), batch_size=batch_size,
