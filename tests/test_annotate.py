@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -10,10 +11,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from analysis.annotate import (
+    PIECE_CHARS,
     TABLES,
     AnnotationStore,
     DocInput,
+    _char_batched,
     annotate,
+    annotate_batch,
     annotate_iter,
     content_key,
     doc_to_rows,
@@ -22,6 +26,7 @@ from analysis.annotate import (
     load_multilingual,
     model_key,
     route_of,
+    split_text,
 )
 
 GOLD = Path(__file__).parent / "fixtures" / "annotate_entities_gold.csv"
@@ -281,6 +286,204 @@ def test_bad_options_are_refused(nlp, tmp_path, kwargs):
 def test_bad_chunk_size_is_refused(nlp, tmp_path):
     with pytest.raises(ValueError, match="chunk_docs"):
         next(annotate_iter([DocInput("a", "Text.")], chunk_docs=0, cache_dir=tmp_path, nlp=nlp))
+
+
+# --- long documents in pieces ------------------------------------------------------------------
+
+PARAGRAPHS = [
+    "Washington raised tariffs on Chinese steel to 50 percent. Beijing called the move unilateral.",
+    "The Commerce Ministry in Beijing announced export controls on gallium. Officials in Tokyo "
+    "said they would study the rules.",
+    "Treasury Secretary Scott Bessent met He Lifeng in Geneva. Both sides agreed to pause the "
+    "increases for ninety days.",
+    "Soybean farmers in Iowa lost their largest buyer. Prices fell for a third straight week.",
+    "The European Union asked both governments to return to talks. Brussels warned of spillover.",
+]
+
+
+def long_text(n: int) -> str:
+    """Paragraphs of known sentences, separated by blank lines."""
+    return "\n\n".join(PARAGRAPHS[i % len(PARAGRAPHS)] for i in range(n))
+
+
+def _pieces_of(text: str, limit: int) -> list[str]:
+    return [text[a:b] for a, b in split_text(text, limit=limit)]
+
+
+@pytest.mark.parametrize("limit", [150, 400, 1000])
+def test_long_text_is_cut_only_at_paragraph_breaks(limit):
+    text = long_text(40)
+    spans = split_text(text, limit=limit)
+    assert len(spans) > 1
+    assert all(b - a <= limit for a, b in spans)
+    assert spans[0][0] == 0 and spans[-1][1] == len(text)
+    for (_, end), (start, _) in itertools.pairwise(spans):
+        assert text[end:start] == "\n\n"  # the gap between two pieces is exactly one paragraph break
+    assert [p for piece in _pieces_of(text, limit) for p in piece.split("\n\n")] == text.split("\n\n")
+
+
+def test_short_text_is_one_piece():
+    text = long_text(3)
+    assert split_text(text, limit=len(text)) == [(0, len(text))]
+    assert split_text("", limit=10) == [(0, 0)]
+
+
+def test_paragraph_longer_than_the_limit_is_cut_at_sentence_ends():
+    sentences = [f"Round {i} of the talks ended without a deal." for i in range(30)]
+    text = "Opening remarks.\n\n" + " ".join(sentences)
+    pieces = _pieces_of(text, 200)
+    assert all(len(p) <= 200 for p in pieces)
+    # A paragraph break so early that it would leave a tiny piece is passed over for a sentence end.
+    assert pieces[0].startswith("Opening remarks.\n\nRound 0 ")
+    assert all(p.endswith("of the talks ended without a deal.") for p in pieces)
+    assert " ".join(pieces) == text
+
+
+def test_text_without_sentence_ends_is_cut_at_whitespace_then_anywhere():
+    words = " ".join(f"tariff{i}" for i in range(100))
+    pieces = _pieces_of(words, 120)
+    assert all(len(p) <= 120 for p in pieces)
+    assert " ".join(pieces) == words
+    blob = "x" * 1050
+    assert [len(p) for p in _pieces_of(blob, 500)] == [500, 500, 50]
+
+
+def test_cjk_text_without_spaces_is_cut_at_sentence_ends():
+    sentences = [f"中国宣布对稀土实施出口管制第{i}次。" for i in range(60)]
+    text = "".join(sentences)
+    pieces = _pieces_of(text, 100)
+    assert all(len(p) <= 100 for p in pieces)
+    assert all(p.endswith("。") for p in pieces)
+    assert "".join(pieces) == text
+
+
+def test_bad_piece_limit_is_refused(nlp, tmp_path):
+    with pytest.raises(ValueError, match="at least 1"):
+        split_text("Text.", limit=0)
+    with pytest.raises(ValueError, match="at least 1"):
+        ensure_annotated([DocInput("a", "Text.")], cache_dir=tmp_path, nlp=nlp, piece_chars=0)
+
+
+def test_spacy_batches_are_bounded_by_characters():
+    texts = [("a" * n, i) for i, n in enumerate([30, 30, 30, 80, 10, 10, 10, 10, 10, 200, 5])]
+    stream = list(_char_batched(texts, batch_size=4, batch_chars=100))
+    batches = [stream[i:i + 4] for i in range(0, len(stream), 4)]
+    assert [t for t, piece in stream if piece is not None] == [t for t, _ in texts]
+    for batch in batches:
+        real = [t for t, piece in batch if piece is not None]
+        assert real
+        assert sum(map(len, real)) <= 100 or len(real) == 1
+    assert [[piece for _, piece in b if piece is not None] for b in batches] == \
+        [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9], [10]]
+
+
+def test_parts_are_bounded_by_characters(nlp, tmp_path, monkeypatch):
+    import analysis.annotate as annotate_module
+
+    monkeypatch.setattr(annotate_module, "PART_CHARS", 600)
+    docs = [DocInput(f"d{i}", long_text(3 + i)) for i in range(4)]  # 334 to 612 characters each
+    stats = ensure_annotated(docs, cache_dir=tmp_path, nlp=nlp)
+    assert (stats.annotated, stats.parts) == (4, 2)
+    assert len(store_of(tmp_path, nlp).parts()) == 2
+
+
+@pytest.fixture(scope="module")
+def long_docs() -> list[DocInput]:
+    zh = "".join(f"中国宣布对稀土实施出口管制第{i}次。日本表示关切！" for i in range(40))
+    return [
+        DocInput("long-en", long_text(30), "en"),
+        DocInput("long-zh", zh, "zh"),
+        DocInput("short-en", PARAGRAPHS[0], "en"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def pieced(long_docs, nlp, tmp_path_factory):
+    return annotate(long_docs, cache_dir=tmp_path_factory.mktemp("pieced"), nlp=nlp, piece_chars=400,
+                    batch_chars=1000)
+
+
+def test_long_documents_are_stitched_into_one_documents_rows(pieced, long_docs):
+    assert len(split_text(long_docs[0].text, limit=400)) > 5
+    assert len(split_text(long_docs[1].text, limit=400)) > 2
+    _check_offsets(pieced, long_docs)
+    for doc in long_docs:
+        one = pieced.for_doc(doc.doc_id)
+        assert one.sentences.sentence_index.tolist() == list(range(len(one.sentences)))
+        assert one.sentences.start.is_monotonic_increasing
+        assert one.tokens.i.is_unique and one.tokens.i.is_monotonic_increasing
+        assert one.tokens.start.is_monotonic_increasing
+        assert set(one.tokens.sentence_index) == set(one.sentences.sentence_index)
+    en = pieced.for_doc("long-en")
+    spans = split_text(long_docs[0].text, limit=400)
+    piece_of = [next(j for j, (a, b) in enumerate(spans) if a <= r.start and r.end <= b)
+                for r in en.sentences.itertuples()]  # StopIteration if a sentence crossed a cut
+    assert sorted(set(piece_of)) == list(range(len(spans)))
+    assert {b for _, b in spans} <= set(en.sentences.end)  # every piece ends a sentence
+    assert {"Beijing", "Tokyo", "Geneva", "Iowa"} <= set(en.entities.text)
+    zh = pieced.for_doc("long-zh")
+    assert len(zh.sentences) == 80
+    assert zh.sentences.text.iloc[-1] == "日本表示关切！"
+
+
+def test_pieces_give_the_tokens_and_entities_of_the_whole_document(pieced, long_docs, nlp, tmp_path):
+    whole = annotate(long_docs, cache_dir=tmp_path, nlp=nlp, piece_chars=10**6)
+    assert whole.annotated == len(long_docs)
+    cols = {"tokens": ["doc_id", "start", "text", "lemma", "pos", "ent_type"],
+            "entities": ["doc_id", "start", "end", "label", "text"]}
+    for table, columns in cols.items():
+        pd.testing.assert_frame_equal(getattr(pieced, table)[columns], getattr(whole, table)[columns])
+    # A cut ends a sentence; otherwise the pieces keep the whole document's sentence ends.
+    for doc in long_docs:
+        cuts = {b for _, b in split_text(doc.text, limit=400)}
+        ends = set(pieced.for_doc(doc.doc_id).sentences.end)
+        whole_ends = set(whole.for_doc(doc.doc_id).sentences.end)
+        assert whole_ends <= ends <= whole_ends | cuts
+
+
+def test_long_documents_are_keyed_with_the_piece_limit(long_docs, nlp, tmp_path):
+    en, zh, short = long_docs
+    model, multi = model_key(nlp), model_key(load_multilingual())
+    annotate(long_docs, cache_dir=tmp_path, nlp=nlp, piece_chars=400)
+    assert store_of(tmp_path, nlp).keys() == {
+        content_key(en.text, model, piece_chars=400),
+        content_key(zh.text, multi, route="xx", piece_chars=400),
+        content_key(short.text, model),  # under the limit: the key it always had
+    }
+    assert content_key(en.text, model, piece_chars=400) != content_key(en.text, model)
+    assert content_key(short.text, model, piece_chars=PIECE_CHARS) == content_key(short.text, model)
+    again = annotate(long_docs, cache_dir=tmp_path, nlp=nlp, piece_chars=500)
+    assert (again.annotated, again.cached) == (2, 1)  # a new limit re-annotates only the long documents
+
+
+def test_worker_task_gives_the_local_rows_of_long_documents(pieced, long_docs, nlp):
+    routes = {"en": model_key(nlp), "xx": model_key(load_multilingual())}
+    for route, model in routes.items():
+        picked = [d for d in long_docs if route_of(d.language) == route]
+        items = [(content_key(d.text, model, route=route, piece_chars=400), d.text) for d in picked]
+        keys, tables, words = annotate_batch(items, model=model, route=route, batch_size=4, piece_chars=400,
+                                             batch_chars=1000)
+        assert keys == [k for k, _ in items]
+        assert words == sum(len(d.text.split()) for d in picked)
+        ids = dict(zip(keys, (d.doc_id for d in picked), strict=True))
+        for table in TABLES:
+            got = tables[table].to_pandas()
+            got.insert(0, "doc_id", got.pop("key").map(ids))
+            want = getattr(pieced, table)
+            want = want[want.doc_id.isin(ids.values())].reset_index(drop=True)
+            got = got.sort_values(by=list(want.columns[:3]), kind="stable").reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, want, check_dtype=False)
+
+
+@pytest.mark.slow
+def test_two_processes_stitch_long_documents_alike(pieced, long_docs, nlp, tmp_path):
+    many = [*long_docs, *(DocInput(f"extra-{i}", f"{PARAGRAPHS[i % 5]} Round {i}.") for i in range(12))]
+    result = annotate(many, cache_dir=tmp_path, nlp=nlp, jobs=2, batch_size=2, piece_chars=400,
+                      batch_chars=1000)
+    ids = [d.doc_id for d in long_docs]
+    for table in TABLES:
+        got = getattr(result, table)
+        pd.testing.assert_frame_equal(got[got.doc_id.isin(ids)].reset_index(drop=True), getattr(pieced, table))
 
 
 # --- accuracy floor on gold entities ------------------------------------------------------------

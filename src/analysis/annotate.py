@@ -17,6 +17,13 @@ reason; :func:`ensure_annotated` only fills the cache.
 Non-English documents are not pushed through the English pipeline: they get a
 language-neutral tokenizer and sentence splitter only (no tags, lemmas or
 entities), and English-only analyses skip them.
+
+Long documents (over :data:`PIECE_CHARS` characters, such as briefing transcripts)
+are cut at paragraph breaks (:func:`split_text`); the pieces go through spaCy as
+separate texts and are stitched back into one document's rows, with offsets into
+the document's text and contiguous sentence and token indices. spaCy batches are
+bounded by characters (:data:`BATCH_CHARS`) as well as by documents, so no batch is
+dominated by one long document and a worker's memory stays bounded.
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ import hashlib
 import itertools
 import logging
 import os
+import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -72,6 +80,19 @@ SCHEMAS = {
 INDEX_SCHEMA = pa.schema([("key", pa.string()), ("part", pa.string())])
 PART_DOCS = 200
 """Documents per Parquet part and per Dask task, unless told otherwise."""
+PART_CHARS = 4_000_000
+"""Characters of text per Parquet part and per Dask task: a part is closed at either bound."""
+PIECE_CHARS = 20_000
+"""Documents longer than this are annotated in pieces of at most this many characters."""
+BATCH_CHARS = 100_000
+"""Characters per spaCy batch: a batch is closed at ``batch_size`` texts or at this many characters."""
+_BREAKS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),  # blank lines
+    re.compile(r"\n\s*"),  # line breaks
+    re.compile(r"[.!?…][\"'”’)\]]*\s+|[。！？][\"'”’」』）)]*\s*"),  # sentence ends
+    re.compile(r"\s+"),  # any whitespace
+)
+"""Where a long document may be cut, best first; a cut falls after the match."""
 SORT_COLUMNS = {
     "sentences": ["doc_id", "sentence_index", "start"],
     "tokens": ["doc_id", "sentence_index", "start", "i"],
@@ -201,20 +222,80 @@ def route_of(language: str | None) -> str:
     return ROUTE_ENGLISH if is_english(language) else ROUTE_OTHER
 
 
-def content_key(text: str, model: str, *, route: str = ROUTE_ENGLISH) -> str:
+def content_key(text: str, model: str, *, route: str = ROUTE_ENGLISH, piece_chars: int | None = None) -> str:
     """The cache key of a text: a hash of its route, the model of that route and the text.
 
     Args:
         text: The cleaned text.
         model: :func:`model_key` of the pipeline the route uses.
         route: ``"en"`` or ``"xx"`` (see :func:`route_of`).
+        piece_chars: The piece limit the text is annotated with. A text longer than it is
+            annotated in pieces, so its key includes the limit; a shorter text keeps the key
+            it has without one.
 
     Raises:
         ValueError: for an unknown route.
     """
     if route not in (ROUTE_ENGLISH, ROUTE_OTHER):
         raise ValueError(f"unknown annotation route {route!r}")
-    return hashlib.sha256(f"{route}\0{model}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
+    pieces = f"pieces={piece_chars}\0" if piece_chars is not None and len(text) > piece_chars else ""
+    return hashlib.sha256(f"{route}\0{model}\0{pieces}{text}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def split_text(text: str, *, limit: int = PIECE_CHARS) -> list[tuple[int, int]]:
+    """Where to cut a long text into pieces of at most ``limit`` characters.
+
+    Each piece ends at the last paragraph break (a blank line) that fits; failing that at
+    a line break, a sentence end, or whitespace, and as a last resort at ``limit``. A break
+    that would leave a piece shorter than a quarter of the limit is passed over for the
+    next kind. Whitespace between pieces belongs to neither, so no piece after the first
+    starts with whitespace.
+
+    Args:
+        text: The document's text.
+        limit: Most characters in a piece.
+
+    Returns:
+        ``(start, end)`` offsets of the pieces in ``text``, in order; one span covering the
+        whole text when it is not longer than ``limit``.
+
+    Raises:
+        ValueError: for ``limit`` below 1.
+    """
+    if limit < 1:
+        raise ValueError("the piece limit must be at least 1")
+    n = len(text)
+    if n <= limit:
+        return [(0, n)]
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while n - start > limit:
+        stop = start + limit
+        cut = best = 0
+        for pattern in _BREAKS:
+            found = 0
+            for m in pattern.finditer(text, start, stop):
+                if m.end() > start:
+                    found = m.end()
+            best = max(best, found)
+            if found - start >= limit // 4:
+                cut = found
+                break
+        cut = cut or best or stop
+        spans.append((start, _rstrip_end(text, start, cut)))
+        start = cut
+        while start < n and text[start].isspace():
+            start += 1
+    if start < n:
+        spans.append((start, n))
+    return spans
+
+
+def _rstrip_end(text: str, start: int, end: int) -> int:
+    """``end`` moved back over whitespace, but never to ``start`` or before."""
+    while end - 1 > start and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 # --- turning spaCy docs into table rows ---------------------------------------------------------
@@ -238,12 +319,20 @@ def _pos_names() -> dict[int, str]:
     return {int(k): v for k, v in NAMES.items()}
 
 
-def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
-    """Append the rows of one spaCy ``Doc`` to column lists (the fast path behind :func:`doc_to_rows`)."""
+def _add_doc(cols: dict[str, dict[str, list]], doc, key: str, *, char_offset: int = 0, token_offset: int = 0,
+             sentence_offset: int = 0) -> int:
+    """Append the rows of one spaCy ``Doc`` to column lists (the fast path behind :func:`doc_to_rows`).
+
+    The offsets place a piece of a document: they are added to character offsets, token
+    indices and sentence indices.
+
+    Returns:
+        The number of sentences added.
+    """
     n = len(doc)
-    sent_of = np.zeros(n, dtype=np.int32)
+    sent_of = np.full(n, sentence_offset, dtype=np.int32)
     s = cols["sentences"]
-    si = -1
+    si = sentence_offset - 1
     for sent in doc.sents:
         text = sent.text.rstrip()
         if not text:  # whitespace only: its tokens are dropped below, so it is no sentence
@@ -251,8 +340,8 @@ def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
         si += 1
         s["key"].append(key)
         s["sentence_index"].append(si)
-        s["start"].append(sent.start_char)
-        s["end"].append(sent.start_char + len(text))
+        s["start"].append(sent.start_char + char_offset)
+        s["end"].append(sent.start_char + char_offset + len(text))
         s["text"].append(text)
         sent_of[sent.start:sent.end] = si
     if n:
@@ -266,8 +355,8 @@ def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
         t = cols["tokens"]
         t["key"].extend([key] * len(keep))
         t["sentence_index"].extend(sent_of[keep].tolist())
-        t["i"].extend(keep.tolist())
-        t["start"].extend(sub[:, 0].tolist())
+        t["i"].extend((keep + token_offset).tolist())
+        t["start"].extend((sub[:, 0] + char_offset).tolist())
         t["text"].extend(orth)
         t["lemma"].extend([m or o for m, o in zip(lemma, orth, strict=True)])
         t["pos"].extend([pos_names.get(p, "") for p in sub[:, 3].tolist()])
@@ -278,10 +367,11 @@ def _add_doc(cols: dict[str, dict[str, list]], doc, key: str) -> None:
     for ent in doc.ents:
         e["key"].append(key)
         e["sentence_index"].append(int(sent_of[ent.start]))
-        e["start"].append(ent.start_char)
-        e["end"].append(ent.end_char)
+        e["start"].append(ent.start_char + char_offset)
+        e["end"].append(ent.end_char + char_offset)
         e["label"].append(ent.label_)
         e["text"].append(ent.text)
+    return si + 1 - sentence_offset
 
 
 def doc_to_rows(doc, key: str) -> dict[str, list[dict]]:
@@ -291,6 +381,18 @@ def doc_to_rows(doc, key: str) -> dict[str, list[dict]]:
     return {t: pa.Table.from_pydict(cols[t], schema=SCHEMAS[t]).to_pylist() for t in TABLES}
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """Where a text sent to spaCy lies in its document."""
+
+    key: str
+    index: int
+    count: int
+    offset: int
+    words: int
+    chars: int
+
+
 class _Batch:
     """Rows of a batch of documents, accumulated column by column."""
 
@@ -298,17 +400,81 @@ class _Batch:
         self.cols = _empty_columns()
         self.keys: list[str] = []
         self.words = 0
+        self.chars = 0
+        self._tokens = 0
+        self._sentences = 0
 
     def add(self, doc, key: str, text: str) -> None:
         _add_doc(self.cols, doc, key)
         self.keys.append(key)
         self.words += len(text.split())
+        self.chars += len(text)
+
+    def add_piece(self, doc, piece: _Piece) -> bool:
+        """Add the rows of one piece of a document; whether the document is now complete.
+
+        Pieces of a document must come in order, and before any piece of another.
+        """
+        if piece.index == 0:
+            self._tokens = self._sentences = 0
+        self._sentences += _add_doc(self.cols, doc, piece.key, char_offset=piece.offset,
+                                    token_offset=self._tokens, sentence_offset=self._sentences)
+        self._tokens += len(doc)
+        if piece.index < piece.count - 1:
+            return False
+        self.keys.append(piece.key)
+        self.words += piece.words
+        self.chars += piece.chars
+        return True
 
     def __len__(self) -> int:
         return len(self.keys)
 
+    def full(self, part_docs: int) -> bool:
+        """Whether the batch holds enough for a Parquet part."""
+        return len(self) >= part_docs or self.chars >= PART_CHARS
+
     def tables(self) -> dict[str, pa.Table]:
         return {t: pa.Table.from_pydict(self.cols[t], schema=SCHEMAS[t]) for t in TABLES}
+
+
+def _pieces(items: Iterable[tuple[str, str]], *, piece_chars: int) -> Iterator[tuple[str, _Piece]]:
+    """The texts to send to spaCy for (key, text) pairs: each text whole, or its pieces in order."""
+    for key, text in items:
+        spans = split_text(text, limit=piece_chars)
+        words = len(text.split())
+        for j, (a, b) in enumerate(spans):
+            yield (text if len(spans) == 1 else text[a:b]), _Piece(key, j, len(spans), a, words, len(text))
+
+
+def _char_batched(texts: Iterable[tuple[str, _Piece]], *, batch_size: int,
+                  batch_chars: int) -> Iterator[tuple[str, _Piece | None]]:
+    """Texts padded with empty ones, so spaCy's count-based batches also end at ``batch_chars``.
+
+    spaCy cuts its stream into batches of exactly ``batch_size`` texts (in every worker and
+    every component alike). A batch about to grow past ``batch_chars`` is filled up with empty
+    texts, which cost nothing to annotate and carry no piece, so the next text opens a new one.
+    """
+    filled = chars = 0
+    for text, piece in texts:
+        if filled and chars + len(text) > batch_chars:
+            yield from itertools.repeat(("", None), batch_size - filled)
+            filled = chars = 0
+        yield text, piece
+        filled += 1
+        chars += len(text)
+        if filled == batch_size:
+            filled = chars = 0
+
+
+def _pipe_pieces(pipeline, items: Iterable[tuple[str, str]], *, batch_size: int, batch_chars: int,
+                 piece_chars: int, n_process: int = 1) -> Iterator[tuple]:
+    """``(doc, piece)`` for every piece of every (key, text) pair, in order, through ``pipeline``."""
+    stream = _char_batched(_pieces(items, piece_chars=piece_chars), batch_size=batch_size,
+                           batch_chars=batch_chars)
+    for doc, piece in pipeline.pipe(stream, as_tuples=True, batch_size=batch_size, n_process=n_process):
+        if piece is not None:
+            yield doc, piece
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -470,18 +636,25 @@ class _Pipelines:
     multi_model: str = ""
     store: AnnotationStore | None = None
     routes: dict[str, object] = field(default_factory=dict)
+    piece_chars: int = PIECE_CHARS
+    batch_chars: int = BATCH_CHARS
 
     @classmethod
-    def load(cls, nlp=None, cache_dir: Path | str | None = None) -> _Pipelines:
+    def load(cls, nlp=None, cache_dir: Path | str | None = None, *, piece_chars: int = PIECE_CHARS,
+             batch_chars: int = BATCH_CHARS) -> _Pipelines:
+        if piece_chars < 1 or batch_chars < 1:
+            raise ValueError("piece_chars and batch_chars must be at least 1")
         nlp = nlp or load_model()
         multi = load_multilingual()
         model = model_key(nlp)
         return cls(nlp=nlp, multi=multi, model=model, multi_model=model_key(multi),
-                   store=AnnotationStore(cache_dir, model=model))
+                   store=AnnotationStore(cache_dir, model=model), piece_chars=piece_chars,
+                   batch_chars=batch_chars)
 
     def key(self, doc: DocInput) -> str:
         route = route_of(doc.language)
-        return content_key(doc.text, self.model if route == ROUTE_ENGLISH else self.multi_model, route=route)
+        return content_key(doc.text, self.model if route == ROUTE_ENGLISH else self.multi_model, route=route,
+                           piece_chars=self.piece_chars)
 
 
 def _windows(docs: Iterable[DocInput], size: int) -> Iterator[Sequence[DocInput]]:
@@ -503,7 +676,8 @@ def _progress(total: int | None, enabled: bool, desc: str):
 def ensure_annotated(docs: Iterable[DocInput], *, cache_dir: Path | str | None = None, jobs: int = 1,
                      batch_size: int = 16, part_docs: int | None = None, window_docs: int = 4000,
                      progress: bool = False, nlp=None, dask: str | None = None,
-                     total: int | None = None) -> AnnotateStats:
+                     total: int | None = None, piece_chars: int = PIECE_CHARS,
+                     batch_chars: int = BATCH_CHARS) -> AnnotateStats:
     """Annotate the documents missing from the cache, and nothing else.
 
     Documents are read in windows (the whole sequence when ``docs`` is a sequence,
@@ -514,8 +688,8 @@ def ensure_annotated(docs: Iterable[DocInput], *, cache_dir: Path | str | None =
         docs: The documents (a sequence, or any iterable for streaming).
         cache_dir: Root of the Parquet store (``config.ANNOTATION_CACHE_DIR`` by default).
         jobs: Worker processes for ``nlp.pipe`` (or Dask workers with ``dask="local"``).
-        batch_size: Documents per spaCy batch. Peak memory grows with it times the length of
-            the documents (about 1.5 GB at 64 long press releases, 0.5 GB at 8).
+        batch_size: Most texts (documents or pieces) per spaCy batch; ``batch_chars`` bounds the
+            batch's characters too, and with them a worker's peak memory.
         part_docs: Documents per Parquet part (and per Dask task); :data:`PART_DOCS` by default.
         window_docs: Documents read at a time from an iterator.
         progress: Show a tqdm bar (documents per second and an ETA).
@@ -523,14 +697,18 @@ def ensure_annotated(docs: Iterable[DocInput], *, cache_dir: Path | str | None =
         dask: ``None`` (local processes), ``"local"`` (a loopback ``LocalCluster``) or a
             scheduler address such as ``"tcp://10.0.0.5:8786"``.
         total: Number of documents, for the progress bar when ``docs`` has no length.
+        piece_chars: Documents longer than this are annotated in pieces cut at paragraph
+            breaks (see :func:`split_text`) and stitched back together.
+        batch_chars: Most characters in one spaCy batch, whatever ``batch_size`` allows.
 
     Returns:
         Counts of what was annotated and what was found in the cache.
 
     Raises:
-        ValueError: for ``jobs``, ``batch_size``, ``window_docs`` or ``part_docs`` below 1.
+        ValueError: for ``jobs``, ``batch_size``, ``window_docs``, ``part_docs``, ``piece_chars``
+            or ``batch_chars`` below 1.
     """
-    pipes = _Pipelines.load(nlp, cache_dir)
+    pipes = _Pipelines.load(nlp, cache_dir, piece_chars=piece_chars, batch_chars=batch_chars)
     return _ensure(docs, pipes=pipes, jobs=jobs, batch_size=batch_size, part_docs=part_docs,
                    window_docs=window_docs, progress=progress, dask=dask, total=total)
 
@@ -596,13 +774,18 @@ def _annotate_local(todo: list[tuple[str, DocInput]], *, pipes: _Pipelines, stat
     for group, pipeline, n_process in ((english, pipes.nlp, jobs), (other, pipes.multi, 1)):
         if not group:
             continue
-        n_process = n_process if len(group) > batch_size * n_process else 1
-        texts = ((d.text, (k, d)) for k, d in group)
+        chars = sum(len(d.text) for _, d in group)
+        pieces = sum(max(1, -(-len(d.text) // pipes.piece_chars)) for _, d in group)
+        batches = max(pieces / batch_size, chars / pipes.batch_chars)  # at least this many spaCy batches
+        n_process = n_process if batches > n_process else 1
         batch = _Batch()
-        for doc, (k, d) in pipeline.pipe(texts, as_tuples=True, batch_size=batch_size, n_process=n_process):
-            batch.add(doc, k, d.text)
+        for doc, piece in _pipe_pieces(pipeline, ((k, d.text) for k, d in group), batch_size=batch_size,
+                                       batch_chars=pipes.batch_chars, piece_chars=pipes.piece_chars,
+                                       n_process=n_process):
+            if not batch.add_piece(doc, piece):
+                continue
             bar.update(1)
-            if len(batch) >= part_docs:
+            if batch.full(part_docs):
                 _flush(batch, pipes.store, stats)
                 batch = _Batch()
         if len(batch):
@@ -653,23 +836,27 @@ def _worker_pipeline(model: str, route: str):
     return nlp
 
 
-def annotate_batch(items: Sequence[tuple[str, str]], *, model: str, route: str,
-                   batch_size: int = 16) -> tuple[list[str], dict[str, pa.Table], int]:
+def annotate_batch(items: Sequence[tuple[str, str]], *, model: str, route: str, batch_size: int = 16,
+                   piece_chars: int = PIECE_CHARS,
+                   batch_chars: int = BATCH_CHARS) -> tuple[list[str], dict[str, pa.Table], int]:
     """Annotate one batch of (key, text) pairs on a worker.
 
     Args:
         items: Content keys and texts.
         model: The :func:`model_key` the driver computed the keys with.
         route: ``"en"`` or ``"xx"``.
-        batch_size: Documents per spaCy batch.
+        batch_size: Most texts per spaCy batch.
+        piece_chars: Texts longer than this are annotated in pieces (as in :func:`ensure_annotated`).
+        batch_chars: Most characters per spaCy batch.
 
     Returns:
         The keys, the three tables as Arrow tables, and the number of words.
     """
     nlp = _worker_pipeline(model, route)
     batch = _Batch()
-    for doc, (k, text) in nlp.pipe(((t, (k, t)) for k, t in items), as_tuples=True, batch_size=batch_size):
-        batch.add(doc, k, text)
+    for doc, piece in _pipe_pieces(nlp, items, batch_size=batch_size, batch_chars=batch_chars,
+                                   piece_chars=piece_chars):
+        batch.add_piece(doc, piece)
     return batch.keys, batch.tables(), batch.words
 
 
@@ -679,9 +866,18 @@ def _annotate_dask(todo: list[tuple[str, DocInput]], *, client, pipes: _Pipeline
 
     def tasks() -> Iterator[tuple[list[tuple[str, str]], str, str]]:
         for route, model in ((ROUTE_ENGLISH, pipes.model), (ROUTE_OTHER, pipes.multi_model)):
-            group = [(k, d.text) for k, d in todo if route_of(d.language) == route]
-            for i in range(0, len(group), part_docs):
-                yield group[i:i + part_docs], model, route
+            task: list[tuple[str, str]] = []
+            chars = 0
+            for k, d in todo:
+                if route_of(d.language) != route:
+                    continue
+                task.append((k, d.text))
+                chars += len(d.text)
+                if len(task) >= part_docs or chars >= PART_CHARS:
+                    yield task, model, route
+                    task, chars = [], 0
+            if task:
+                yield task, model, route
 
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     pending = tasks()
@@ -693,7 +889,7 @@ def _annotate_dask(todo: list[tuple[str, DocInput]], *, client, pipes: _Pipeline
             return False
         items, model, route = nxt
         futures.add(client.submit(annotate_batch, items, model=model, route=route, batch_size=batch_size,
-                                  pure=False))
+                                  piece_chars=pipes.piece_chars, batch_chars=pipes.batch_chars, pure=False))
         return True
 
     for _ in range(2 * workers):  # a bounded number of batches in flight
@@ -727,7 +923,8 @@ def _read_chunk(store: AnnotationStore, keyed: Sequence[tuple[str, str]], *, mod
 
 
 def annotate(docs: Sequence[DocInput], *, cache_dir: Path | str | None = None, jobs: int = 1,
-             batch_size: int = 16, progress: bool = False, nlp=None, dask: str | None = None) -> Annotations:
+             batch_size: int = 16, progress: bool = False, nlp=None, dask: str | None = None,
+             piece_chars: int = PIECE_CHARS, batch_chars: int = BATCH_CHARS) -> Annotations:
     """Annotate documents, reusing cached results by content hash.
 
     Args:
@@ -738,12 +935,13 @@ def annotate(docs: Sequence[DocInput], *, cache_dir: Path | str | None = None, j
         progress: Show a tqdm progress bar.
         nlp: A loaded English pipeline (loaded with :func:`load_model` when omitted).
         dask: ``None``, ``"local"`` or a Dask scheduler address (see :func:`ensure_annotated`).
+        piece_chars, batch_chars: As for :func:`ensure_annotated`.
 
     Returns:
         The tables for every document, with a ``doc_id`` column.
     """
     docs = list(docs)
-    pipes = _Pipelines.load(nlp, cache_dir)
+    pipes = _Pipelines.load(nlp, cache_dir, piece_chars=piece_chars, batch_chars=batch_chars)
     stats = _ensure(docs, pipes=pipes, jobs=jobs, batch_size=batch_size, progress=progress, dask=dask)
     keyed = [(pipes.key(d), d.doc_id) for d in docs]
     return _read_chunk(pipes.store, keyed, model=pipes.model, annotated=stats.annotated, cached=stats.cached)
@@ -751,7 +949,8 @@ def annotate(docs: Sequence[DocInput], *, cache_dir: Path | str | None = None, j
 
 def annotate_iter(docs: Iterable[DocInput], *, chunk_docs: int = 1000, cache_dir: Path | str | None = None,
                   jobs: int = 1, batch_size: int = 16, progress: bool = False, nlp=None,
-                  dask: str | None = None) -> Iterator[Annotations]:
+                  dask: str | None = None, piece_chars: int = PIECE_CHARS,
+                  batch_chars: int = BATCH_CHARS) -> Iterator[Annotations]:
     """Annotate documents and yield their tables chunk by chunk.
 
     Memory is bounded by ``chunk_docs``, not by the corpus: when ``docs`` is a sequence
@@ -762,7 +961,8 @@ def annotate_iter(docs: Iterable[DocInput], *, chunk_docs: int = 1000, cache_dir
     Args:
         docs: The documents.
         chunk_docs: Documents per yielded :class:`Annotations`.
-        cache_dir, jobs, batch_size, progress, nlp, dask: As for :func:`annotate`.
+        cache_dir, jobs, batch_size, progress, nlp, dask, piece_chars, batch_chars: As for
+            :func:`annotate`.
 
     Yields:
         The tables of each chunk of documents, in input order; ``annotated`` and ``cached``
@@ -773,7 +973,7 @@ def annotate_iter(docs: Iterable[DocInput], *, chunk_docs: int = 1000, cache_dir
     """
     if chunk_docs < 1:
         raise ValueError("chunk_docs must be at least 1")
-    pipes = _Pipelines.load(nlp, cache_dir)
+    pipes = _Pipelines.load(nlp, cache_dir, piece_chars=piece_chars, batch_chars=batch_chars)
     opts = {"pipes": pipes, "jobs": jobs, "batch_size": batch_size, "dask": dask}
     sequence = isinstance(docs, Sequence)
     if sequence:
