@@ -49,8 +49,8 @@ lab: setup ## open JupyterLab on notebooks/ with the project's kernel, on loopba
 lint: setup ## check the code with ruff
 	$(VENV)/bin/ruff check src tests
 
-bench: setup ## benchmark annotation and reporting (DOCS=N slice, LARGE=N replicated documents)
-	$(PY) -m analysis.bench $(if $(DOCS),--docs $(DOCS),) $(if $(LARGE),--large $(LARGE),) --out docs/benchmarks.md
+bench: setup ## benchmark the whole run: the wait against baselines (WAIT=400 docs), annotation (DOCS=100), LARGE=N replicated docs
+	$(PY) -m analysis.bench --docs $(or $(DOCS),100) --wait $(or $(WAIT),400) $(if $(LARGE),--large $(LARGE),) --out docs/benchmarks.md
 
 eval: setup ## report on ../shared/devset (DEVSET=) and the seeds, score both with its score.py, write docs/accuracy.md
 	@test -f $(DEVSET)/score.py || { echo "eval: $(DEVSET)/score.py not found (set DEVSET=...)"; exit 2; }

@@ -327,6 +327,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: %(default)s)")
     p.add_argument("--large", type=int, default=0, help="replicate the corpus to N documents for memory and "
                    "incremental re-runs (default: off)")
+    p.add_argument("--scale", type=int, default=0, metavar="N",
+                   help="the whole report command (cold, unchanged, +1%%) on N replicated documents grouped by "
+                        "category, its progress logged to --scale-log (default: off)")
+    p.add_argument("--scale-log", type=Path, default=None, help="log of the scale runs (default: none)")
     p.add_argument("--large-minutes", type=float, default=None, help="time limit of the large cold run; "
                    "later stages use the documents it finished (default: none)")
     p.add_argument("--jobs", type=int, default=2, help="processes for the multi-process runs (default: 2)")
@@ -334,6 +338,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "it (default: %(default)s)")
     p.add_argument("--repeat", type=int, default=1, help="runs of the baseline and one-process annotation")
     p.add_argument("--no-report", action="store_true", help="skip the report run")
+    p.add_argument("--wait", type=int, default=0, metavar="N",
+                   help="measure the user's wait: seed runs against the naive papermill/nbconvert/chromium "
+                        "chain, and cold, unchanged and +1%% runs of N documents grouped by category "
+                        "(default: off)")
     p.add_argument("--out", type=Path, default=None, help="results file: .md (section replaced) or .csv")
     p.add_argument("--work", type=Path, default=None, help="scratch folder (default: a temporary one)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
@@ -388,6 +396,40 @@ def main(argv: Sequence[str] | None = None) -> int:
                               note="child: the largest of the workers and the report process"))
         emit(results, section="throughput", title=f"Throughput ({len(picked):,} documents)")
         print(to_markdown(results, title="Throughput", context=context))
+    if args.wait:
+        from analysis import bench_wait, render
+
+        picked = spread(records, min(args.wait, len(records)))
+        chosen = {id(r) for r in picked}
+        rest = [r for r in records if id(r) not in chosen]
+        title = f"The user's wait (seeds; {len(picked):,} documents)"
+
+        def partial_wait(results: list[Result]) -> None:
+            emit([*results, Result("status", "running")], section="wait", title=title)
+
+        results = bench_wait.wait_results(picked, rest, work=work_root / "wait", jobs=args.jobs,
+                                          browser=render.find_browser(), result_cls=Result, on_result=partial_wait)
+        own, child = peak_rss_mb()
+        results.append(Result("peak RSS", f"{own:,.0f} / {child:,.0f}", "MB (bench / largest child)",
+                              "< 4,096", note="child: the largest report process, kernel or worker"))
+        emit(results, section="wait", title=title)
+        print(to_markdown(results, title=title, context=context))
+        missed = [r.metric for r in results if r.note.startswith("MISSED") or r.value == "failed"]
+        if missed:
+            print(f"bench: target missed or run failed: {'; '.join(missed)}", file=sys.stderr)
+            status = 1
+    if args.scale:
+        from analysis import bench_wait
+
+        title = f"Whole run at scale ({args.scale:,} replicated documents)"
+
+        def partial_scale(results: list[Result]) -> None:
+            emit([*results, Result("status", "running")], section="scale", title=title)
+
+        results = bench_wait.scale_runs(records, args.scale, work_root / "scale", jobs=args.jobs,
+                                        log=args.scale_log, result_cls=Result, on_result=partial_scale)
+        emit(results, section="scale", title=title)
+        print(to_markdown(results, title=title, context=context))
     if args.large:
         def partial(results: list[Result]) -> None:
             emit([*results, Result("status", "running")], section="large",
