@@ -436,13 +436,14 @@ def _run_locked(params: RunParams, *, browser: str | None, emit: Callable[[str],
 
         if browser:
             t0 = time.perf_counter()
-            _print_pdfs(plan, staging, browser=browser, jobs=params.jobs, progress=progress)
-            combined = staging / f"report-{params.date}.pdf"
-            render.combine_pdfs(
-                [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, browser=browser,
-                title="US–China tariff war: how the sources compare", date=params.date,
-                corpus_note=f"{len(docs)} documents from {len(counts)} sources",
-            )
+            with render.PdfPrinter(browser, concurrency=params.jobs) as printer:  # one browser for every PDF
+                _print_pdfs(plan, staging, printer=printer, progress=progress)
+                combined = staging / f"report-{params.date}.pdf"
+                render.combine_pdfs(
+                    [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, printer=printer,
+                    title="US–China tariff war: how the sources compare", date=params.date,
+                    corpus_note=f"{len(docs)} documents from {len(counts)} sources",
+                )
             progress.step(f"PDF {combined.name} (all reports, with contents)")
             timings["pdf"] = time.perf_counter() - t0
         if "html" not in params.formats:
@@ -512,15 +513,11 @@ def _run_parallel(plan: list[PlannedReport], staging: Path, *, jobs: int, progre
         raise RunFailed("notebook(s) failed: " + "; ".join(errors))
 
 
-def _print_pdfs(plan: list[PlannedReport], staging: Path, *, browser: str, jobs: int,
+def _print_pdfs(plan: list[PlannedReport], staging: Path, *, printer: render.PdfPrinter,
                 progress: _Progress) -> None:
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(render.html_to_pdf, staging / f"{r.name}.html", staging / f"{r.name}.pdf",
-                               browser=browser): r for r in plan}
-        for fut in as_completed(futures):
-            r = futures[fut]
-            fut.result()
-            progress.step(f"PDF {r.name}.pdf")
+    """Print every report's PDF through the run's one browser session."""
+    printer.print_many([(staging / f"{r.name}.html", staging / f"{r.name}.pdf") for r in plan],
+                       on_done=lambda pdf: progress.step(f"PDF {pdf.name}"))
 
 
 def _publish(staging: Path, final: Path) -> None:
