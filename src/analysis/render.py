@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -369,8 +370,9 @@ class PdfPrinter:
     If Playwright cannot be imported or the browser cannot be launched, the printer falls
     back to one Chromium process per PDF (:func:`html_to_pdf`) with one logged warning.
 
-    Playwright's sync API is bound to the thread that started it, so use a printer from the
-    thread that entered it; :meth:`print_many` overlaps the loading of several pages.
+    Playwright's sync API is bound to one thread and refuses a thread that runs an asyncio
+    loop (a Jupyter kernel), so the session lives in a worker thread of its own; any thread
+    may call :meth:`print`, and calls are served one at a time.
 
     Example:
         >>> with PdfPrinter() as printer:  # doctest: +SKIP
@@ -378,7 +380,7 @@ class PdfPrinter:
     """
 
     def __init__(self, browser: str | None = None, *, timeout: float = 120.0, concurrency: int = 2) -> None:
-        """Prepare a printer (the browser starts on ``__enter__``).
+        """Prepare a printer (the browser starts on ``__enter__`` or the first print).
 
         Args:
             browser: Chromium or Chrome executable; default :func:`find_browser`.
@@ -395,12 +397,14 @@ class PdfPrinter:
         self.timeout = timeout
         self.concurrency = max(1, concurrency)
         self.mode: PrintMode | None = None
+        """``session`` (one browser), ``process`` (the fallback), or None before :meth:`start`."""
         self.blocked: list[str] = []
         """URLs of the requests that were aborted (reports must load nothing from the network)."""
         self.printed = 0
         self._pw = None
         self._browser = None
-        self._thread: int | None = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     def __enter__(self) -> PdfPrinter:
         self.start()
@@ -409,16 +413,34 @@ class PdfPrinter:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def _call(self, fn, *args, **kwargs):
+        """Run ``fn`` in the session's worker thread and return its result."""
+        return self._worker.submit(fn, *args, **kwargs).result()
+
     def start(self) -> None:
         """Launch the browser session, or choose the one-process-per-PDF fallback."""
-        if self.mode is not None:
-            return
-        self._thread = threading.get_ident()
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError as exc:
-            self._fall_back(f"Playwright cannot be imported ({exc})")
-            return
+        with self._lock:
+            if self.mode is not None:
+                return
+            try:
+                from playwright.sync_api import sync_playwright  # noqa: F401
+            except ImportError as exc:
+                self._fall_back(f"Playwright cannot be imported ({exc})")
+                return
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-pdf")
+            why = self._call(self._launch)
+            if why:
+                self._worker.shutdown(wait=True)
+                self._worker = None
+                self._fall_back(why)
+                return
+            self.mode = "session"
+        log.info("printing PDFs through one %s session", self.browser)
+
+    def _launch(self) -> str | None:
+        """Start Playwright and the browser (worker thread); the reason it failed, if it did."""
+        from playwright.sync_api import sync_playwright
+
         pw = None
         try:
             pw = sync_playwright().start()
@@ -428,12 +450,9 @@ class PdfPrinter:
             if pw is not None:
                 with _quiet():
                     pw.stop()
-            self._fall_back(f"{self.browser} could not be launched through Playwright "
-                            f"({str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__})")
-            return
+            return f"{self.browser} could not be launched through Playwright ({_first_line(exc)})"
         self._pw = pw
-        self.mode = "session"
-        log.info("printing PDFs through one %s session (%s)", self.browser, self._browser.version)
+        return None
 
     def _fall_back(self, why: str) -> None:
         log.warning("%s; printing each PDF with its own Chromium process instead (slower)", why)
@@ -441,6 +460,17 @@ class PdfPrinter:
 
     def close(self) -> None:
         """Close the browser session (a printer can be started again afterwards)."""
+        with self._lock:
+            if self._worker is not None:
+                self._call(self._shut_down)
+                self._worker.shutdown(wait=True)
+                self._worker = None
+            if self.blocked:
+                log.warning("blocked %d network request(s) from report pages, e.g. %s",
+                            len(self.blocked), self.blocked[0])
+            self.mode = None
+
+    def _shut_down(self) -> None:
         if self._browser is not None:
             with _quiet():
                 self._browser.close()
@@ -448,10 +478,6 @@ class PdfPrinter:
             with _quiet():
                 self._pw.stop()
         self._browser = self._pw = None
-        if self.blocked:
-            log.warning("blocked %d network request(s) from report pages, e.g. %s",
-                        len(self.blocked), self.blocked[0])
-        self.mode = None
 
     def print(self, html_path: Path, pdf_path: Path, *, timeout: float | None = None) -> Path:
         """Print one HTML file to PDF once its charts have drawn; the PDF is written atomically.
@@ -469,10 +495,14 @@ class PdfPrinter:
         Args:
             jobs: (HTML file, PDF to write) pairs.
             timeout: Seconds per page; default the printer's.
-            on_done: Called with each PDF path once written, in the order of ``jobs``.
+            on_done: Called (in the calling thread) with each PDF path once written, in the
+                order of ``jobs``.
 
         Returns:
             The PDF paths, in the order of ``jobs``.
+
+        Raises:
+            RuntimeError: naming the file, for the first page that cannot be printed.
         """
         if self.mode is None:
             self.start()
@@ -486,8 +516,6 @@ class PdfPrinter:
                 if on_done:
                     on_done(pdf_path)
             return done
-        if threading.get_ident() != self._thread:
-            raise RuntimeError("a PdfPrinter must be used from the thread that started it")
         pending: list[tuple[Path, Path, object, object, list[str], float]] = []
         queue = list(jobs)
         try:
@@ -495,23 +523,22 @@ class PdfPrinter:
                 while queue and len(pending) < self.concurrency:
                     html_path, pdf_path = queue.pop(0)
                     opened = time.monotonic()
-                    context, page, errors = self._open(html_path, timeout)
+                    context, page, errors = self._call(self._open, html_path, timeout)
                     pending.append((html_path, pdf_path, context, page, errors, opened))
                 html_path, pdf_path, context, page, errors, opened = pending.pop(0)
                 try:
                     left = max(1.0, timeout - (time.monotonic() - opened))
-                    self._print_page(page, html_path, pdf_path, timeout=left, errors=errors)
+                    self._call(self._print_page, page, html_path, pdf_path, wait=left, timeout=timeout,
+                               errors=errors)
                 finally:
-                    with _quiet():
-                        context.close()
+                    self._call(_close_quietly, context)
                 done.append(pdf_path)
                 self.printed += 1
                 if on_done:
                     on_done(pdf_path)
         finally:
             for _h, _p, context, *_ in pending:
-                with _quiet():
-                    context.close()
+                self._call(_close_quietly, context)
         return done
 
     def _open(self, html_path: Path, timeout: float):
@@ -529,8 +556,7 @@ class PdfPrinter:
         try:
             page.goto(html_path.resolve().as_uri(), wait_until="commit", timeout=timeout * 1000)
         except PlaywrightError as exc:
-            with _quiet():
-                context.close()
+            _close_quietly(context)
             raise RuntimeError(f"{html_path}: Chromium could not open the page: {_first_line(exc)}") from None
         return context, page, errors
 
@@ -543,15 +569,17 @@ class PdfPrinter:
         log.debug("blocked a network request from a report page: %s", url)
         route.abort("blockedbyclient")
 
-    def _print_page(self, page, html_path: Path, pdf_path: Path, *, timeout: float, errors: list[str]) -> None:
+    def _print_page(self, page, html_path: Path, pdf_path: Path, *, wait: float, timeout: float,
+                    errors: list[str]) -> None:
+        """Wait up to ``wait`` seconds for the charts (``timeout`` in all since the page opened), then print."""
         from playwright.sync_api import Error as PlaywrightError
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
         try:
-            page.wait_for_function(CHARTS_READY_JS, timeout=timeout * 1000, polling=100)
+            page.wait_for_function(CHARTS_READY_JS, timeout=wait * 1000, polling=100)
         except PlaywrightTimeout:
             raise RuntimeError(
-                f"{html_path}: the page's charts did not finish drawing within {timeout:.0f} s, so no PDF "
+                f"{html_path}: the page's charts did not finish drawing within {timeout:g} s, so no PDF "
                 f"was printed (console errors: {'; '.join(errors[:3]) or 'none'})") from None
         except PlaywrightError as exc:
             raise RuntimeError(f"{html_path}: Chromium failed while loading the page: {_first_line(exc)}") from None
@@ -574,6 +602,11 @@ class PdfPrinter:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _close_quietly(context) -> None:
+    with _quiet():
+        context.close()
 
 
 @contextlib.contextmanager
@@ -650,7 +683,7 @@ def combine_pdfs(parts: list[tuple[str, str, Path]], out: Path, *, browser: str 
             start = len(writer.pages)
             for p in reader.pages:
                 writer.add_page(p)
-            writer.add_outline_item(t, start)
+            writer.add_outline_item(title=t, page_number=start)
             del first
         writer.add_metadata({"/Title": f"{title} ({date})", "/Producer": f"analysis {__version__}"})
         tmp_out = out.with_name(f".{out.name}.part")
