@@ -365,8 +365,10 @@ class PdfPrinter:
     """One headless Chromium session that prints every PDF of a run.
 
     The browser is launched once (Playwright, on the system Chromium of :func:`find_browser`);
-    each page gets a fresh, offline browser context in which any request other than
-    ``file:``, ``data:``, ``about:`` or ``blob:`` is aborted and counted in :attr:`blocked`.
+    each file opens in a new page of one offline browser context in which any request other
+    than ``file:``, ``data:``, ``about:`` or ``blob:`` is aborted and counted in :attr:`blocked`.
+    Pages are printed with print media, the CSS page size (``@page``), backgrounds, and no
+    header or footer.
     If Playwright cannot be imported or the browser cannot be launched, the printer falls
     back to one Chromium process per PDF (:func:`html_to_pdf`) with one logged warning.
 
@@ -403,6 +405,7 @@ class PdfPrinter:
         self.printed = 0
         self._pw = None
         self._browser = None
+        self._context = None
         self._worker: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -446,6 +449,10 @@ class PdfPrinter:
             pw = sync_playwright().start()
             self._browser = pw.chromium.launch(executable_path=self.browser, headless=True,
                                                args=list(PRINT_FLAGS))
+            # One offline context for the session (a new context per page costs more CPU than
+            # the page); each page still opens in a fresh tab, in a renderer process of its own.
+            self._context = self._browser.new_context(offline=True, service_workers="block")
+            self._context.route("**/*", self._route)
         except Exception as exc:  # playwright.Error, OSError: any failure to start means fall back
             if pw is not None:
                 with _quiet():
@@ -477,7 +484,7 @@ class PdfPrinter:
         if self._pw is not None:
             with _quiet():
                 self._pw.stop()
-        self._browser = self._pw = None
+        self._browser = self._pw = self._context = None
 
     def print(self, html_path: Path, pdf_path: Path, *, timeout: float | None = None) -> Path:
         """Print one HTML file to PDF once its charts have drawn; the PDF is written atomically.
@@ -516,49 +523,47 @@ class PdfPrinter:
                 if on_done:
                     on_done(pdf_path)
             return done
-        pending: list[tuple[Path, Path, object, object, list[str], float]] = []
+        pending: list[tuple[Path, Path, object, list[str], float]] = []
         queue = list(jobs)
         try:
             while queue or pending:
                 while queue and len(pending) < self.concurrency:
                     html_path, pdf_path = queue.pop(0)
                     opened = time.monotonic()
-                    context, page, errors = self._call(self._open, html_path, timeout)
-                    pending.append((html_path, pdf_path, context, page, errors, opened))
-                html_path, pdf_path, context, page, errors, opened = pending.pop(0)
+                    page, errors = self._call(self._open, html_path, timeout)
+                    pending.append((html_path, pdf_path, page, errors, opened))
+                html_path, pdf_path, page, errors, opened = pending.pop(0)
                 try:
                     left = max(1.0, timeout - (time.monotonic() - opened))
                     self._call(self._print_page, page, html_path, pdf_path, wait=left, timeout=timeout,
                                errors=errors)
                 finally:
-                    self._call(_close_quietly, context)
+                    self._call(_close_quietly, page)
                 done.append(pdf_path)
                 self.printed += 1
                 if on_done:
                     on_done(pdf_path)
         finally:
-            for _h, _p, context, *_ in pending:
-                self._call(_close_quietly, context)
+            for _h, _p, page, *_ in pending:
+                self._call(_close_quietly, page)
         return done
 
     def _open(self, html_path: Path, timeout: float):
-        """A fresh offline context and page that has started loading ``html_path``, and its error list."""
+        """A new page of the session that has started loading ``html_path``, and its list of errors."""
         from playwright.sync_api import Error as PlaywrightError
 
         if not html_path.is_file():
             raise RuntimeError(f"{html_path}: cannot print a PDF, no such HTML file")
-        context = self._browser.new_context(offline=True, service_workers="block")
-        context.route("**/*", self._route)
-        page = context.new_page()
+        page = self._context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: errors.append(str(e)))
         try:
             page.goto(html_path.resolve().as_uri(), wait_until="commit", timeout=timeout * 1000)
         except PlaywrightError as exc:
-            _close_quietly(context)
+            _close_quietly(page)
             raise RuntimeError(f"{html_path}: Chromium could not open the page: {_first_line(exc)}") from None
-        return context, page, errors
+        return page, errors
 
     def _route(self, route) -> None:
         url = route.request.url
@@ -585,7 +590,6 @@ class PdfPrinter:
             raise RuntimeError(f"{html_path}: Chromium failed while loading the page: {_first_line(exc)}") from None
         try:
             page.evaluate("() => document.fonts.ready.then(() => true)")
-            page.emulate_media(media="print")
             data = page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False)
         except PlaywrightError as exc:
             raise RuntimeError(f"{html_path}: Chromium could not print a PDF: {_first_line(exc)}") from None
@@ -604,9 +608,9 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _close_quietly(context) -> None:
+def _close_quietly(page) -> None:
     with _quiet():
-        context.close()
+        page.close()
 
 
 @contextlib.contextmanager
