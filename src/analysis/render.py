@@ -2,8 +2,10 @@
 
 HTML reports load nothing over the network: the nbconvert template drops the
 require.js, MathJax and mermaid tags of the lab template, and charts are drawn
-by an inline Vega bundle from ``vl_convert``. PDFs are printed by headless
-Chromium (Debian's ``chromium`` or Google Chrome). :func:`enable_chart_renderer`
+by an inline Vega bundle from ``vl_convert``. One nbconvert exporter serves every page
+(:func:`html_exporter`). PDFs are printed by one headless Chromium session (Debian's
+``chromium`` or Google Chrome, driven by Playwright: :class:`PdfPrinter`), or by one
+Chromium process per PDF when Playwright is unavailable. :func:`enable_chart_renderer`
 decides how charts are shown in each context: report, notebook (JupyterLab, VS Code:
 an offline widget), or plain Python.
 """
