@@ -2,14 +2,17 @@
 
 HTML reports load nothing over the network: the nbconvert template drops the
 require.js, MathJax and mermaid tags of the lab template, and charts are drawn
-by an inline Vega bundle from ``vl_convert``. PDFs are printed by headless
-Chromium (Debian's ``chromium`` or Google Chrome). :func:`enable_chart_renderer`
+by an inline Vega bundle from ``vl_convert``. One nbconvert exporter serves every page
+(:func:`html_exporter`). PDFs are printed by one headless Chromium session (Debian's
+``chromium`` or Google Chrome, driven by Playwright: :class:`PdfPrinter`), or by one
+Chromium process per PDF when Playwright is unavailable. :func:`enable_chart_renderer`
 decides how charts are shown in each context: report, notebook (JupyterLab, VS Code:
 an offline widget), or plain Python.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -18,6 +21,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -250,14 +257,16 @@ class PageInfo:
     index_href: str | None = "index.html"
 
 
-def notebook_to_html(notebook: Path, out: Path, *, page: PageInfo) -> Path:
-    """Export an executed notebook to a self-contained offline HTML page with code hidden."""
-    import nbformat
+@lru_cache(maxsize=1)
+def html_exporter():
+    """The nbconvert exporter of report pages, built once per process and reused.
+
+    Building one loads the Jinja templates and the lab CSS (a fraction of a second per
+    report); its settings never change, so every page shares it.
+    """
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(notebook, as_version=4)
-    nb.metadata["title"] = page.title
-    exporter = HTMLExporter(
+    return HTMLExporter(
         template_name="offline",
         extra_template_basedirs=[str(config.TEMPLATE_DIR)],
         exclude_input=True,
@@ -265,6 +274,17 @@ def notebook_to_html(notebook: Path, out: Path, *, page: PageInfo) -> Path:
         exclude_output_prompt=True,
         embed_images=True,
     )
+
+
+_EXPORT_LOCK = threading.Lock()
+
+
+def notebook_to_html(notebook: Path, out: Path, *, page: PageInfo) -> Path:
+    """Export an executed notebook to a self-contained offline HTML page with code hidden."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    nb.metadata["title"] = page.title
     resources = {
         "analysis": {
             "version": __version__,
@@ -278,7 +298,8 @@ def notebook_to_html(notebook: Path, out: Path, *, page: PageInfo) -> Path:
             "embed_js": EMBED_JS,
         }
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _EXPORT_LOCK:  # one shared exporter: its preprocessors keep per-call state
+        body, _ = html_exporter().from_notebook_node(nb, resources=resources)
     out.write_text(body, encoding="utf-8")
     return out
 
@@ -322,6 +343,287 @@ def html_to_pdf(html_path: Path, pdf_path: Path, *, browser: str, timeout: float
     return pdf_path
 
 
+PRINT_FLAGS = tuple(
+    f for f in CHROMIUM_FLAGS
+    # Playwright starts the browser headless itself; the other two only concern --print-to-pdf.
+    if f not in ("--headless", "--no-pdf-header-footer", "--run-all-compositor-stages-before-draw")
+)
+"""The offline flags of :data:`CHROMIUM_FLAGS` that apply to a browser driven over DevTools."""
+
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+"""URL schemes a report page may load; every other request is aborted."""
+
+CHARTS_READY_JS = """() => {
+  const body = document.body;
+  if (!body || document.readyState !== 'complete') return false;
+  return body.hasAttribute('data-charts-rendered') || !document.querySelector('script[type="SPEC_MIME"]');
+}""".replace("SPEC_MIME", SPEC_MIME)
+"""True once every chart has drawn (EMBED_JS sets ``data-charts-rendered``) or the page has none."""
+
+PrintMode = Literal["session", "process"]
+
+
+class PdfPrinter:
+    """One headless Chromium session that prints every PDF of a run.
+
+    The browser is launched once (Playwright, on the system Chromium of :func:`find_browser`);
+    each file opens in a new page of one offline browser context in which any request other
+    than ``file:``, ``data:``, ``about:`` or ``blob:`` is aborted and counted in :attr:`blocked`.
+    Pages are printed with print media, the CSS page size (``@page``), backgrounds, and no
+    header or footer.
+    If Playwright cannot be imported or the browser cannot be launched, the printer falls
+    back to one Chromium process per PDF (:func:`html_to_pdf`) with one logged warning.
+
+    Playwright's sync API is bound to one thread and refuses a thread that runs an asyncio
+    loop (a Jupyter kernel), so the session lives in a worker thread of its own; any thread
+    may call :meth:`print`, and calls are served one at a time.
+
+    Example:
+        >>> with PdfPrinter() as printer:  # doctest: +SKIP
+        ...     printer.print(Path("coverage.html"), Path("coverage.pdf"))
+    """
+
+    def __init__(self, browser: str | None = None, *, timeout: float = 120.0, concurrency: int = 2) -> None:
+        """Prepare a printer (the browser starts on ``__enter__`` or the first print).
+
+        Args:
+            browser: Chromium or Chrome executable; default :func:`find_browser`.
+            timeout: Seconds a page may take to load and draw its charts.
+            concurrency: Pages :meth:`print_many` loads at the same time.
+
+        Raises:
+            RuntimeError: if no browser is installed.
+        """
+        exe = browser or find_browser()
+        if not exe:
+            raise RuntimeError(BROWSER_HINT)
+        self.browser = shutil.which(exe) or exe
+        self.timeout = timeout
+        self.concurrency = max(1, concurrency)
+        self.mode: PrintMode | None = None
+        """``session`` (one browser), ``process`` (the fallback), or None before :meth:`start`."""
+        self.blocked: list[str] = []
+        """URLs of the requests that were aborted (reports must load nothing from the network)."""
+        self.printed = 0
+        self._pw = None
+        self._browser = None
+        self._context = None
+        self._worker: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> PdfPrinter:
+        self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _call(self, fn, *args, **kwargs):
+        """Run ``fn`` in the session's worker thread and return its result."""
+        return self._worker.submit(fn, *args, **kwargs).result()
+
+    def start(self) -> None:
+        """Launch the browser session, or choose the one-process-per-PDF fallback."""
+        with self._lock:
+            if self.mode is not None:
+                return
+            try:
+                from playwright.sync_api import sync_playwright  # noqa: F401
+            except ImportError as exc:
+                self._fall_back(f"Playwright cannot be imported ({exc})")
+                return
+            self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis-pdf")
+            why = self._call(self._launch)
+            if why:
+                self._worker.shutdown(wait=True)
+                self._worker = None
+                self._fall_back(why)
+                return
+            self.mode = "session"
+        log.info("printing PDFs through one %s session", self.browser)
+
+    def _launch(self) -> str | None:
+        """Start Playwright and the browser (worker thread); the reason it failed, if it did."""
+        from playwright.sync_api import sync_playwright
+
+        pw = None
+        try:
+            pw = sync_playwright().start()
+            self._browser = pw.chromium.launch(executable_path=self.browser, headless=True,
+                                               args=list(PRINT_FLAGS))
+            # One offline context for the session (a new context per page costs more CPU than
+            # the page); each page still opens in a fresh tab, in a renderer process of its own.
+            self._context = self._browser.new_context(offline=True, service_workers="block")
+            self._context.route("**/*", self._route)
+        except Exception as exc:  # playwright.Error, OSError: any failure to start means fall back
+            if pw is not None:
+                with _quiet():
+                    pw.stop()
+            return f"{self.browser} could not be launched through Playwright ({_first_line(exc)})"
+        self._pw = pw
+        return None
+
+    def _fall_back(self, why: str) -> None:
+        log.warning("%s; printing each PDF with its own Chromium process instead (slower)", why)
+        self.mode = "process"
+
+    def close(self) -> None:
+        """Close the browser session (a printer can be started again afterwards)."""
+        with self._lock:
+            if self._worker is not None:
+                self._call(self._shut_down)
+                self._worker.shutdown(wait=True)
+                self._worker = None
+            if self.blocked:
+                log.warning("blocked %d network request(s) from report pages, e.g. %s",
+                            len(self.blocked), self.blocked[0])
+            self.mode = None
+
+    def _shut_down(self) -> None:
+        if self._browser is not None:
+            with _quiet():
+                self._browser.close()
+        if self._pw is not None:
+            with _quiet():
+                self._pw.stop()
+        self._browser = self._pw = self._context = None
+
+    def print(self, html_path: Path, pdf_path: Path, *, timeout: float | None = None) -> Path:
+        """Print one HTML file to PDF once its charts have drawn; the PDF is written atomically.
+
+        Raises:
+            RuntimeError: naming the file, if the page does not load or draw within the
+                timeout, or the browser cannot print it.
+        """
+        return self.print_many([(html_path, pdf_path)], timeout=timeout)[0]
+
+    def print_many(self, jobs: list[tuple[Path, Path]], *, timeout: float | None = None,
+                   on_done: Callable[[Path], None] | None = None) -> list[Path]:
+        """Print (html, pdf) pairs, loading up to ``concurrency`` pages at a time.
+
+        Args:
+            jobs: (HTML file, PDF to write) pairs.
+            timeout: Seconds per page; default the printer's.
+            on_done: Called (in the calling thread) with each PDF path once written, in the
+                order of ``jobs``.
+
+        Returns:
+            The PDF paths, in the order of ``jobs``.
+
+        Raises:
+            RuntimeError: naming the file, for the first page that cannot be printed.
+        """
+        if self.mode is None:
+            self.start()
+        timeout = self.timeout if timeout is None else timeout
+        done: list[Path] = []
+        if self.mode == "process":
+            for html_path, pdf_path in jobs:
+                done.append(html_to_pdf(html_path, pdf_path, browser=self.browser,
+                                        timeout=max(timeout, 30.0) + 60.0))
+                self.printed += 1
+                if on_done:
+                    on_done(pdf_path)
+            return done
+        pending: list[tuple[Path, Path, object, list[str], float]] = []
+        queue = list(jobs)
+        try:
+            while queue or pending:
+                while queue and len(pending) < self.concurrency:
+                    html_path, pdf_path = queue.pop(0)
+                    opened = time.monotonic()
+                    page, errors = self._call(self._open, html_path, timeout)
+                    pending.append((html_path, pdf_path, page, errors, opened))
+                html_path, pdf_path, page, errors, opened = pending.pop(0)
+                try:
+                    left = max(1.0, timeout - (time.monotonic() - opened))
+                    self._call(self._print_page, page, html_path, pdf_path, wait=left, timeout=timeout,
+                               errors=errors)
+                finally:
+                    self._call(_close_quietly, page)
+                done.append(pdf_path)
+                self.printed += 1
+                if on_done:
+                    on_done(pdf_path)
+        finally:
+            for _h, _p, page, *_ in pending:
+                self._call(_close_quietly, page)
+        return done
+
+    def _open(self, html_path: Path, timeout: float):
+        """A new page of the session that has started loading ``html_path``, and its list of errors."""
+        from playwright.sync_api import Error as PlaywrightError
+
+        if not html_path.is_file():
+            raise RuntimeError(f"{html_path}: cannot print a PDF, no such HTML file")
+        page = self._context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        try:
+            page.goto(html_path.resolve().as_uri(), wait_until="commit", timeout=timeout * 1000)
+        except PlaywrightError as exc:
+            _close_quietly(page)
+            raise RuntimeError(f"{html_path}: Chromium could not open the page: {_first_line(exc)}") from None
+        return page, errors
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        if url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+            return
+        self.blocked.append(url)
+        log.debug("blocked a network request from a report page: %s", url)
+        route.abort("blockedbyclient")
+
+    def _print_page(self, page, html_path: Path, pdf_path: Path, *, wait: float, timeout: float,
+                    errors: list[str]) -> None:
+        """Wait up to ``wait`` seconds for the charts (``timeout`` in all since the page opened), then print."""
+        from playwright.sync_api import Error as PlaywrightError
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+        try:
+            page.wait_for_function(CHARTS_READY_JS, timeout=wait * 1000, polling=100)
+        except PlaywrightTimeout:
+            raise RuntimeError(
+                f"{html_path}: the page's charts did not finish drawing within {timeout:g} s, so no PDF "
+                f"was printed (console errors: {'; '.join(errors[:3]) or 'none'})") from None
+        except PlaywrightError as exc:
+            raise RuntimeError(f"{html_path}: Chromium failed while loading the page: {_first_line(exc)}") from None
+        try:
+            page.evaluate("() => document.fonts.ready.then(() => true)")
+            data = page.pdf(prefer_css_page_size=True, print_background=True, display_header_footer=False)
+        except PlaywrightError as exc:
+            raise RuntimeError(f"{html_path}: Chromium could not print a PDF: {_first_line(exc)}") from None
+        if not data:
+            raise RuntimeError(f"{html_path}: Chromium printed an empty PDF")
+        tmp = pdf_path.with_name(f".{pdf_path.name}.{os.getpid()}.part")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, pdf_path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _close_quietly(page) -> None:
+    with _quiet():
+        page.close()
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Ignore errors while tearing a browser down (it may already have gone)."""
+    try:
+        yield
+    except Exception as exc:  # teardown must not mask the real error
+        log.debug("ignored while closing the browser: %s", exc)
+
+
 def contents_html(entries: list[tuple[str, str, int]], *, title: str, date: str, corpus_note: str) -> str:
     """HTML of the contents page of the combined PDF: (title, subtitle, first page) per report."""
     rows = "".join(
@@ -348,13 +650,20 @@ td.p {{ text-align: right; width: 60px; }}
 </body></html>"""
 
 
-def combine_pdfs(parts: list[tuple[str, str, Path]], out: Path, *, browser: str, title: str, date: str,
-                 corpus_note: str) -> Path:
+def combine_pdfs(parts: list[tuple[str, str, Path]], out: Path, *, browser: str | None = None, title: str,
+                 date: str, corpus_note: str, printer: PdfPrinter | None = None) -> Path:
     """Merge report PDFs into one shareable PDF with a contents page and bookmarks.
 
     Args:
         parts: (title, subtitle, pdf path) per report, in reading order.
+        browser: Chromium executable that prints the contents page (without ``printer``).
+        printer: Session that prints the contents page; preferred over ``browser``.
+
+    Raises:
+        ValueError: if neither ``printer`` nor ``browser`` is given.
     """
+    if printer is None and not browser:
+        raise ValueError("combine_pdfs needs a printer or a browser to print the contents page")
     from pypdf import PdfReader, PdfWriter
 
     readers = [(t, s, PdfReader(str(p))) for t, s, p in parts]
@@ -369,7 +678,10 @@ def combine_pdfs(parts: list[tuple[str, str, Path]], out: Path, *, browser: str,
         html_file = Path(tmp) / "contents.html"
         html_file.write_text(contents_html(entries, title=title, date=date, corpus_note=corpus_note),
                              encoding="utf-8")
-        contents_pdf = html_to_pdf(html_file, Path(tmp) / "contents.pdf", browser=browser, budget_ms=2000)
+        if printer is not None:
+            contents_pdf = printer.print(html_file, Path(tmp) / "contents.pdf")
+        else:
+            contents_pdf = html_to_pdf(html_file, Path(tmp) / "contents.pdf", browser=browser, budget_ms=2000)
         writer = PdfWriter()
         for p in PdfReader(str(contents_pdf)).pages:
             writer.add_page(p)
@@ -377,7 +689,7 @@ def combine_pdfs(parts: list[tuple[str, str, Path]], out: Path, *, browser: str,
             start = len(writer.pages)
             for p in reader.pages:
                 writer.add_page(p)
-            writer.add_outline_item(t, start)
+            writer.add_outline_item(title=t, page_number=start)
             del first
         writer.add_metadata({"/Title": f"{title} ({date})", "/Producer": f"analysis {__version__}"})
         tmp_out = out.with_name(f".{out.name}.part")

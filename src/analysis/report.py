@@ -565,22 +565,23 @@ def _build_and_render(params: RunParams, corpus, staging: Path, final: Path, dat
                 progress.step(f"PDF {r.name}.pdf (reused)")
             else:
                 todo.append(r)
-        _print_pdfs(todo, staging, browser=browser, jobs=params.jobs, progress=progress)
-        for r in todo:
-            cache.put_file("pdf", pdf_keys[r.name], ".pdf", staging / f"{r.name}.pdf")
         combined = staging / f"report-{params.date}.pdf"
         corpus_note = f"{len(docs)} documents from {len(counts)} sources"
         combined_key = cache.pdf_key(json.dumps([[pdf_keys[r.name] for r in plan], params.date, corpus_note]).encode())
-        if cache.get_file("pdf", combined_key, ".pdf", combined):
-            progress.step(f"PDF {combined.name} (reused)")
-        else:
-            render.combine_pdfs(
-                [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, browser=browser,
-                title="US–China tariff war: how the sources compare", date=params.date,
-                corpus_note=corpus_note,
-            )
-            cache.put_file("pdf", combined_key, ".pdf", combined)
-            progress.step(f"PDF {combined.name} (all reports, with contents)")
+        reuse_combined = cache.get_file("pdf", combined_key, ".pdf", combined)
+        if todo or not reuse_combined:
+            with render.PdfPrinter(browser, concurrency=params.jobs) as printer:  # one browser for every PDF
+                _print_pdfs(todo, staging, printer=printer, progress=progress)
+                for r in todo:
+                    cache.put_file("pdf", pdf_keys[r.name], ".pdf", staging / f"{r.name}.pdf")
+                if not reuse_combined:
+                    render.combine_pdfs(
+                        [(r.title, r.subtitle, staging / f"{r.name}.pdf") for r in plan], combined, printer=printer,
+                        title="US–China tariff war: how the sources compare", date=params.date,
+                        corpus_note=corpus_note,
+                    )
+                    cache.put_file("pdf", combined_key, ".pdf", combined)
+        progress.step(f"PDF {combined.name} ({'reused' if reuse_combined else 'all reports, with contents'})")
         timings["pdf"] = time.perf_counter() - t0
     if "html" not in params.formats:
         for r in [*plan, index]:
@@ -651,15 +652,11 @@ def _run_parallel(plan: list[PlannedReport], notebooks: _Notebooks, *, jobs: int
         raise RunFailed("notebook(s) failed: " + "; ".join(errors))
 
 
-def _print_pdfs(plan: list[PlannedReport], staging: Path, *, browser: str, jobs: int,
+def _print_pdfs(plan: list[PlannedReport], staging: Path, *, printer: render.PdfPrinter,
                 progress: _Progress) -> None:
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = {pool.submit(render.html_to_pdf, staging / f"{r.name}.html", staging / f"{r.name}.pdf",
-                               browser=browser): r for r in plan}
-        for fut in as_completed(futures):
-            r = futures[fut]
-            fut.result()
-            progress.step(f"PDF {r.name}.pdf")
+    """Print every report's PDF through the run's one browser session."""
+    printer.print_many([(staging / f"{r.name}.html", staging / f"{r.name}.pdf") for r in plan],
+                       on_done=lambda pdf: progress.step(f"PDF {pdf.name}"))
 
 
 def _publish(staging: Path, final: Path) -> None:
