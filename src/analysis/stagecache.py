@@ -318,6 +318,36 @@ def clear_lexicon_caches() -> None:
                 obj.cache_clear()
 
 
+_LOADED_LEXICONS: dict[str, str] = {}
+"""Digest of the lexicon files the loaders of this process last read (see :func:`reload_changed_lexicons`)."""
+
+
+def lexicon_digest() -> str:
+    """A hash of every lexicon file now on disk (``config.LEXICON_DIR`` and ``ANALYSIS_GAZETTEER``)."""
+    folder = Path(config.LEXICON_DIR)
+    files = sorted(p for p in folder.glob("*") if p.is_file()) + lexicon_paths("actors.yaml")[1:]
+    return _sha(str(folder), *(f"{p}:{_file_digest(p)}" for p in files))
+
+
+def reload_changed_lexicons() -> bool:
+    """Forget the loaded lexicons unless the files are those this process last checked.
+
+    Without it, a lexicon edited between two builds of one process (a notebook, a test) would
+    be applied stale and its rows cached under the new version.
+
+    Returns:
+        Whether the loaders' caches were cleared.
+    """
+    digest = lexicon_digest()
+    previous = _LOADED_LEXICONS.get("digest")
+    _LOADED_LEXICONS["digest"] = digest
+    if previous == digest:
+        return False
+    log.info("lexicons changed on disk: reloading them")
+    clear_lexicon_caches()
+    return True
+
+
 # --- the store ----------------------------------------------------------------------------------
 
 
@@ -436,6 +466,7 @@ class StageCache:
     """The stores of every stage under one root, with the stage versions of this run."""
 
     def __init__(self, cache_dir: Path | str | None = None, *, versions: StageVersions | None = None):
+        reload_changed_lexicons()
         self.root = cache_root(cache_dir)
         self.versions = versions or StageVersions.current()
         self.stores = {s.name: RowStore(self.root / s.name, s.outputs) for s in STAGES}
