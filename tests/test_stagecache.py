@@ -236,6 +236,9 @@ def test_document_key_covers_every_field():
     for field, value in (("group", "B"), ("published", "2025-04-02"), ("title", "T"), ("text", "Tariffs fell.")):
         assert stagecache.document_key({**row, field: value}, "ann") != base, field
     assert stagecache.document_key(row, "other annotation") != base
+    # Where it was read from is no input of the extractors: a document moved to another file keeps its rows.
+    assert stagecache.document_key({**row, "path": "b.jsonl#3"}, "ann") == stagecache.document_key(
+        {**row, "path": "a.jsonl#1"}, "ann")
 
 
 def test_unknown_stage_is_named():

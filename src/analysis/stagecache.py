@@ -274,10 +274,15 @@ class StageVersions:
         return self._memo[memo]
 
 
+IGNORED_FIELDS = frozenset({"path"})
+"""Fields of a document row no extractor reads: where the document was read from (``corpus.jsonl#12``)
+changes when documents are added to another file, and must not invalidate its rows."""
+
+
 def document_key(row: dict, annotation_key: str) -> str:
-    """The key of a document row: every field of it (sorted by name) plus its annotation key."""
-    fields = json.dumps({str(k): _plain(v) for k, v in row.items()}, sort_keys=True, ensure_ascii=False,
-                        default=str)
+    """The key of a document row: every field of it but :data:`IGNORED_FIELDS`, plus its annotation key."""
+    fields = json.dumps({str(k): _plain(v) for k, v in row.items() if k not in IGNORED_FIELDS}, sort_keys=True,
+                        ensure_ascii=False, default=str)
     return _sha(fields, annotation_key)
 
 
