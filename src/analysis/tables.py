@@ -28,7 +28,7 @@ from time import perf_counter
 import pandas as pd
 
 from analysis import config
-from analysis.annotate import Annotations, DocInput, annotate_iter, ensure_annotated, is_english
+from analysis.annotate import Annotations, DocInput, ensure_annotated, is_english
 from analysis.corpus import Corpus, load_corpus
 
 log = logging.getLogger(__name__)
@@ -44,6 +44,8 @@ class BuildResult:
     annotated: int = 0
     cached: int = 0
     model: str = ""
+    stage_runs: dict[str, int] = field(default_factory=dict)
+    """Documents each extraction stage ran on (the others came from the extraction cache)."""
 
 
 def write_csv(df: pd.DataFrame, path: Path) -> Path:
@@ -301,112 +303,241 @@ def _term_tables(group_terms: Counter, doc_freq: Counter, n_docs: int, *, n_top:
     return out
 
 
+def doc_term_counts(ann: Annotations, docs: pd.DataFrame) -> pd.DataFrame:
+    """Occurrences of each content term in each document (columns ``doc_id, term, count``)."""
+    from analysis import terms
+
+    occ = terms.content_terms(ann, docs)
+    return occ.groupby(["doc_id", "term"], as_index=False).size().rename(columns={"size": "count"})
+
+
+def _subset_annotations(ann: Annotations, ids: set[str]) -> Annotations:
+    """The annotation of some documents of a chunk."""
+    return Annotations(**{t: getattr(ann, t)[getattr(ann, t)["doc_id"].isin(ids)].reset_index(drop=True)
+                          for t in ("sentences", "tokens", "entities")}, model=ann.model)
+
+
+def _in_doc_order(frames: list[pd.DataFrame], position: dict[str, int]) -> pd.DataFrame:
+    """Rows of one table from fresh and cached frames, by document position (stable within a document)."""
+    frames = [f for f in frames if f is not None and len(f.columns)]
+    if not frames:
+        return pd.DataFrame()
+    nonempty = [f for f in frames if len(f)]
+    if len(nonempty) <= 1 and len(frames) == 1:
+        df = frames[0]
+    else:
+        df = pd.concat(nonempty or frames[:1], ignore_index=True)
+    if "key" in df.columns:
+        df = df.drop(columns=["key"])
+    if len(df) and len(nonempty) > 1:
+        order = df["doc_id"].map(position)
+        df = df.iloc[order.argsort(kind="stable")]
+    return df.reset_index(drop=True)
+
+
+def _empty_annotations() -> Annotations:
+    from analysis.annotate import SCHEMAS
+
+    return Annotations(**{t: SCHEMAS[t].empty_table().to_pandas().rename(columns={"key": "doc_id"})
+                          for t in ("sentences", "tokens", "entities")}, model="")
+
+
+def _run_stage(name: str, cd: pd.DataFrame, ann: Annotations,
+               rows: dict[str, dict[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    """Run one extraction stage on some documents; ``rows`` holds the rows of the stages before it."""
+    from analysis import actors, claims, multilingual, quotes, timeline, tone, topics
+
+    def of_docs(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["doc_id"].isin(set(cd["doc_id"]))] if len(df.columns) else df
+
+    def mentions() -> pd.DataFrame:
+        return of_docs(pd.concat([rows["actors"]["mentions"], rows["multilingual"]["mentions"]],
+                                 ignore_index=True))
+
+    if name == "multilingual":
+        return multilingual.extract(cd, ann)
+    if name == "actors":
+        return {"mentions": actors.actor_mentions(cd, ann), "actors": actors.actor_table(cd, ann)}
+    if name == "quotes":
+        return {"quotes": quotes.extract_quotes(cd, ann)}
+    if name == "tone":
+        st = tone.sentence_tone(ann, cd)
+        return {"sentence_tone": st, "tone": tone.tone_table(st, mentions())}
+    if name == "topics":
+        stp = topics.sentence_topics(ann, cd)
+        return {"sentence_topics": stp, "topics": topics.topic_table(ann, cd, sentence_topics_df=stp)}
+    if name == "sentences":
+        return {"sentences": sentence_rows(ann, cd, tone_df=of_docs(rows["tone"]["sentence_tone"]),
+                                           mentions=mentions(), topics_df=of_docs(rows["topics"]["sentence_topics"]))}
+    if name == "facts":
+        c, f = claims.claims_and_figures(cd, ann)
+        return {"claims": c, "other_figures": f, "events": timeline.extract_events(cd, ann)}
+    if name == "terms":
+        return {"terms": doc_term_counts(ann, cd)}
+    raise KeyError(name)
+
+
 def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", jobs: int = 1,
                  cache_dir: Path | None = None, progress: bool = False, dask: str | None = None,
-                 chunk_docs: int = CHUNK_DOCS) -> BuildResult:
+                 chunk_docs: int = CHUNK_DOCS, use_cache: bool = True) -> BuildResult:
     """Annotate a corpus and write every table behind the reports into ``out_dir``.
 
-    Documents are annotated and analysed in chunks of ``chunk_docs``; per-document
-    results are concatenated and per-source aggregates are accumulated, so memory
-    grows with the size of the results, not with the annotation of the corpus.
+    Documents are analysed in chunks of ``chunk_docs``; per-document results are
+    concatenated and per-source aggregates are computed from them, so memory grows
+    with the size of the results, not with the annotation of the corpus.
+
+    With ``use_cache``, each extraction stage's rows are cached per document
+    (:mod:`analysis.stagecache`, keyed by the document and by the code and lexicons of the
+    stage): a document whose every stage is cached is never annotated nor read, and a
+    document missing some stages runs only those. ``use_cache=False`` runs everything and
+    caches nothing (the annotation cache is still used).
 
     Returns:
-        The tables by name, with step timings and cache statistics.
+        The tables by name, with step timings, cache statistics and ``stage_runs`` (documents
+        each extraction stage ran on).
     """
     from analysis import (
-        actors,
-        claims,
         conflicts,
         findings,
         multilingual,
         quotes,
+        stagecache,
         stories,
-        terms,
         timeline,
         tone,
         topics,
     )
+    from analysis.annotate import annotate, content_key, load_model, load_multilingual, model_key, route_of
 
     timings: Counter = Counter()
     t0 = perf_counter()
     docs = documents_frame(corpus, group_by=group_by)
     gdocs = docs.assign(source=docs["group"])
+    inputs = {d.doc_id: DocInput(d.doc_id, d.text, d.language) for d in corpus.documents}
+    ids = list(docs["doc_id"])
+    position = {d: i for i, d in enumerate(ids)}
     timings["documents"] = perf_counter() - t0
 
-    parts: dict[str, list[pd.DataFrame]] = {k: [] for k in (
-        "actors", "mentions", "quotes", "sentence_tone", "tone", "topics", "claims", "other_figures", "events")}
-    doc_terms: list[pd.DataFrame] = []
-    group_terms: Counter = Counter()
-    doc_freq: Counter = Counter()
-    n_term_docs = 0
-    inputs = {d.doc_id: DocInput(d.doc_id, d.text, d.language) for d in corpus.documents}
-    sentence_writer = SentenceWriter(out_dir / SENTENCES_FILE)
-    ids = list(docs["doc_id"])
-    ordered = [inputs[i] for i in ids]
     t0 = perf_counter()
-    stats = ensure_annotated(ordered, cache_dir=cache_dir, jobs=jobs, progress=progress, dask=dask)
+    cache = stagecache.StageCache(cache_dir) if use_cache else None
+    is_ml = [multilingual.language_key(lang if isinstance(lang, str) else "", str(text or "")) is not None
+             for lang, text in zip(gdocs["language"], gdocs["text"], strict=True)]
+    keys: dict[str, list[str | None]] = {s: [None] * len(ids) for s in stagecache.STAGE_NAMES}
+    model = ""
+    if cache is not None and ids:
+        models = {"en": model_key(load_model()), "xx": model_key(load_multilingual())}
+        model = models["en"]
+        for i, row in enumerate(gdocs.to_dict("records")):
+            d = inputs[ids[i]]
+            route = route_of(d.language)
+            dk = stagecache.document_key(row, content_key(d.text, models[route], route=route))
+            for s in stagecache.STAGE_NAMES:
+                v = cache.versions.version(s, multilingual=is_ml[i])
+                keys[s][i] = None if v == stagecache.NOT_APPLICABLE else stagecache.row_key(dk, v)
+        for store in cache.stores.values():
+            store.index(refresh=True)
+    timings["cache_keys"] = perf_counter() - t0
+
+    def applies(s: str, i: int) -> bool:
+        return not (stagecache.stage(s).multilingual and not is_ml[i])
+
+    def missing(s: str, i: int) -> bool:
+        return applies(s, i) and (cache is None or keys[s][i] not in cache.stores[s].index())
+
+    todo = [i for i in range(len(ids)) if any(missing(s, i) for s in stagecache.STAGE_NAMES)]
+    t0 = perf_counter()
+    annotated = cached = 0
+    if todo:
+        stats = ensure_annotated([inputs[ids[i]] for i in todo], cache_dir=cache_dir, jobs=jobs,
+                                 progress=progress, dask=dask)
+        annotated, cached, model = stats.annotated, stats.cached, stats.model
     timings["annotate"] = perf_counter() - t0
-    annotated, cached, model = stats.annotated, stats.cached, stats.model
-    chunks = annotate_iter(ordered, chunk_docs=chunk_docs, cache_dir=cache_dir, jobs=jobs, progress=False)
+
+    collected: dict[str, list[pd.DataFrame]] = {k: [] for k in (
+        "actors", "mentions", "quotes", "sentence_tone", "tone", "topics", "claims", "other_figures", "events")}
+    sources = {"actors": ("actors", "multilingual"), "quotes": ("quotes", "multilingual"),
+               "sentence_tone": ("tone",), "tone": ("tone",), "topics": ("topics",),
+               "claims": ("facts", "multilingual"), "other_figures": ("facts", "multilingual"),
+               "events": ("facts", "multilingual")}
+    doc_terms: list[pd.DataFrame] = []
+    stage_runs: Counter = Counter({s: 0 for s in stagecache.STAGE_NAMES})
+    sentence_writer = SentenceWriter(out_dir / SENTENCES_FILE)
     from tqdm.auto import tqdm
 
     bar = tqdm(total=len(ids), unit="doc", desc="analyse", disable=not progress)
     for start in range(0, len(ids), chunk_docs):
-        cd = gdocs.iloc[start:start + chunk_docs]
+        span = range(start, min(start + chunk_docs, len(ids)))
+        cd = gdocs.iloc[span.start:span.stop]
+        # Cached rows of this chunk, stage by stage; what cannot be read is recomputed.
         t0 = perf_counter()
-        ann = next(chunks)
-        timings["read"] += perf_counter() - t0
+        cached_rows: dict[str, dict[str, pd.DataFrame]] = {}
+        need: dict[str, list[int]] = {}
+        for s in stagecache.STAGE_NAMES:
+            want = [i for i in span if applies(s, i)]
+            got: set[str] = set()
+            if cache is not None and want:
+                cached_rows[s], got = cache.stores[s].read(keys[s][i] for i in want)
+            need[s] = [i for i in want if cache is None or keys[s][i] not in got]
+        timings["cache_read"] += perf_counter() - t0
+        run_ids = sorted({i for v in need.values() for i in v})
+        ann = None
+        if run_ids:
+            t0 = perf_counter()
+            ann = annotate([inputs[ids[i]] for i in run_ids], cache_dir=cache_dir, jobs=jobs)
+            timings["read"] += perf_counter() - t0
+            t0 = perf_counter()
+            ann = multilingual.annotate_languages(gdocs.iloc[run_ids], ann)
+            timings["multilingual"] += perf_counter() - t0
+        rows: dict[str, dict[str, pd.DataFrame]] = {}
+        for s in stagecache.STAGE_NAMES:
+            st = stagecache.stage(s)
+            fresh: dict[str, pd.DataFrame] = {}
+            if need[s]:
+                t0 = perf_counter()
+                sub_ids = {ids[i] for i in need[s]}
+                sub = gdocs.iloc[need[s]]
+                sub_ann = ann if len(sub_ids) == len(run_ids) else _subset_annotations(ann, sub_ids)
+                fresh = _run_stage(s, sub, sub_ann, rows)
+                stage_runs[s] += len(need[s])
+                timings[s] += perf_counter() - t0
+                if cache is not None:
+                    t0 = perf_counter()
+                    key_of = {ids[i]: keys[s][i] for i in need[s]}
+                    cache.stores[s].write({t: fresh[t].assign(key=fresh[t]["doc_id"].map(key_of))
+                                           if len(fresh[t].columns) else fresh[t].assign(key=pd.Series(dtype=str))
+                                           for t in st.outputs}, [keys[s][i] for i in need[s]])
+                    timings["cache_write"] += perf_counter() - t0
+            if not fresh and not cached_rows.get(s):  # nothing to run or read: the stage's empty tables
+                fresh = _run_stage(s, gdocs.iloc[0:0], _empty_annotations(), rows)
+            rows[s] = {t: _in_doc_order([fresh.get(t), cached_rows.get(s, {}).get(t)], position)
+                       for t in st.outputs}
         t0 = perf_counter()
-        ann = multilingual.annotate_languages(cd, ann)  # zh, ja, ko, fr, de: their own sentences and words
-        ml = multilingual.extract(cd, ann)  # the same tables as below, read in those languages
-        timings["multilingual"] += perf_counter() - t0
-
-        t0 = perf_counter()
-        mentions = pd.concat([actors.actor_mentions(cd, ann), ml.pop("mentions")], ignore_index=True)
-        parts["mentions"].append(mentions[mentions["actor"].isin(tone.DEFAULT_TARGETS)][
-            ["doc_id", "sentence_index", "actor"]])
-        parts["actors"].append(actors.actor_table(cd, ann))
-        timings["actors"] += perf_counter() - t0
-        t0 = perf_counter()
-        parts["quotes"].append(quotes.extract_quotes(cd, ann))
-        timings["quotes"] += perf_counter() - t0
-        t0 = perf_counter()
-        st = tone.sentence_tone(ann, cd)
-        parts["sentence_tone"].append(st)
-        parts["tone"].append(tone.tone_table(st, mentions))
-        timings["tone"] += perf_counter() - t0
-        t0 = perf_counter()
-        stp = topics.sentence_topics(ann, cd)
-        parts["topics"].append(topics.topic_table(ann, cd, sentence_topics_df=stp))
-        timings["topics"] += perf_counter() - t0
-        t0 = perf_counter()
-        sentence_writer.write(sentence_rows(ann, cd, tone_df=st, mentions=mentions, topics_df=stp))
-        timings["sentences"] += perf_counter() - t0
-        t0 = perf_counter()
-        c, f = claims.claims_and_figures(cd, ann)
-        parts["claims"].append(c)
-        parts["other_figures"].append(f)
-        parts["events"].append(timeline.extract_events(cd, ann))
-        for name, frame in ml.items():
-            parts[name].append(frame)
-        timings["facts"] += perf_counter() - t0
-        t0 = perf_counter()
-        occ = terms.content_terms(ann, cd)
-        occ = occ.merge(cd[["doc_id", "group"]], on="doc_id")
-        doc_terms.append(occ.groupby(["doc_id", "term"], as_index=False).size().rename(columns={"size": "count"}))
-        group_terms.update(zip(occ["group"], occ["term"], strict=True))
-        doc_freq.update(occ.drop_duplicates(["doc_id", "term"])["term"])
-        n_term_docs += occ["doc_id"].nunique()
-        timings["terms"] += perf_counter() - t0
+        for name, stages in sources.items():
+            out = [rows[s][name] for s in stages if name in rows[s]]
+            collected[name].extend(out)
+        mentions = pd.concat([rows["actors"]["mentions"], rows["multilingual"]["mentions"]], ignore_index=True)
+        if len(mentions.columns):
+            collected["mentions"].append(mentions[mentions["actor"].isin(tone.DEFAULT_TARGETS)][
+                ["doc_id", "sentence_index", "actor"]])
+        sentences = rows["sentences"]["sentences"]
+        if len(sentences.columns):
+            sentence_writer.write(sentences)
+        if len(rows["terms"]["terms"].columns):
+            doc_terms.append(rows["terms"]["terms"])
+        timings["collect"] += perf_counter() - t0
         bar.update(len(cd))
         del ann
 
     bar.close()
     sentence_writer.close()
+    if cache is not None:
+        cache.compact()
     t0 = perf_counter()
-    cat = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in parts.items()}
+    cat = {k: pd.concat(v, ignore_index=True) if v else pd.DataFrame() for k, v in collected.items()}
     mentions_all = cat.pop("mentions")
     sentence_tone_all = cat.pop("sentence_tone")
+    terms_all = pd.concat(doc_terms, ignore_index=True) if doc_terms else None
+    group_terms, doc_freq, n_term_docs = _term_counts(terms_all, gdocs)
     tables: dict[str, pd.DataFrame] = {
         "documents": docs,
         "sources": source_summary(docs),
@@ -430,7 +561,7 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     tables["omitted_events"] = timeline.omitted_events(tables["events"], gdocs)
     timings["aggregate"] = perf_counter() - t0
     t0 = perf_counter()
-    tables.update(stories.story_tables(tables, docs, pd.concat(doc_terms, ignore_index=True) if doc_terms else None))
+    tables.update(stories.story_tables(tables, docs, terms_all))
     tables["findings"] = findings.run_findings(tables, docs)
     timings["stories"] = perf_counter() - t0
 
@@ -438,7 +569,21 @@ def build_tables(corpus: Corpus, out_dir: Path, *, group_by: str = "source", job
     write_store(tables, out_dir)
     export_csvs(tables, out_dir)
     timings["write"] = perf_counter() - t0
-    return BuildResult(tables=tables, timings=dict(timings), annotated=annotated, cached=cached, model=model)
+    return BuildResult(tables=tables, timings=dict(timings), annotated=annotated, cached=cached, model=model,
+                       stage_runs=dict(stage_runs))
+
+
+def _term_counts(doc_terms: pd.DataFrame | None, docs: pd.DataFrame) -> tuple[Counter, Counter, int]:
+    """Per-group term counts, document frequencies and the number of documents with terms."""
+    group_terms: Counter = Counter()
+    doc_freq: Counter = Counter()
+    if doc_terms is None or doc_terms.empty:
+        return group_terms, doc_freq, 0
+    occ = doc_terms.merge(docs[["doc_id", "group"]], on="doc_id")
+    for (group, term), n in occ.groupby(["group", "term"], sort=False)["count"].sum().items():
+        group_terms[(group, term)] += int(n)
+    doc_freq.update(occ.groupby("term", sort=False)["doc_id"].nunique().to_dict())
+    return group_terms, doc_freq, int(occ["doc_id"].nunique())
 
 
 def actors_by_source(actor_df: pd.DataFrame, docs: pd.DataFrame, *, top: int = 40) -> pd.DataFrame:
