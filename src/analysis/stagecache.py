@@ -348,7 +348,8 @@ def reload_changed_lexicons() -> bool:
     _LOADED_LEXICONS["digest"] = digest
     if previous == digest:
         return False
-    log.info("lexicons changed on disk: reloading them")
+    if previous is not None:  # the first build of a process loads them fresh anyway
+        log.info("lexicons changed on disk: reloading them")
     clear_lexicon_caches()
     return True
 
