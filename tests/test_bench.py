@@ -62,14 +62,16 @@ def run(tmp_path_factory):
 
 def test_bench_writes_the_expected_rows(run):
     status, text, _ = run
-    assert status == 0
+    missed = "| MISSED |" in text
+    assert status == (1 if missed else 0)  # the bench exits 1 when a target is missed, and only then
     assert "Prose the bench must keep." in text
     rows = table_rows(text, "throughput")
     assert [r[0] for r in rows] == THROUGHPUT_ROWS
     values = {r[0]: r for r in rows}
     assert values["documents in slice"][1] == "20"
     assert values["report run"][1] == "skipped"
-    assert values["annotate / plain nlp.pipe"][3] == "≥ 0.8"
+    assert values["annotate / plain nlp.pipe"][3] == "≥ 0.9"
+    assert values["annotate / plain nlp.pipe"][4] in ("met", "MISSED")
     assert "20 cached, 0 annotated" in values["cached re-run (annotate + read back)"][4]
     assert "1 annotated" in values["re-run with 1% new documents"][4]
     assert [r[0] for r in table_rows(text, "large")] == LARGE_ROWS
