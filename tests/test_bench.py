@@ -91,10 +91,12 @@ def test_a_second_run_replaces_its_section(run):
 def test_csv_output(tmp_path):
     corpus = write_corpus(tmp_path / "tiny.jsonl", 8)
     out = tmp_path / "bench.csv"
-    assert bench.main(["--corpus", str(corpus), "--docs", "6", "--jobs", "1", "--no-report", "--quiet",
-                       "--out", str(out)]) == 0
+    status = bench.main(["--corpus", str(corpus), "--docs", "6", "--jobs", "1", "--no-report", "--quiet",
+                         "--out", str(out)])
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
+    # Six tiny texts may miss the throughput target; the bench exits 1 exactly when a row says so.
+    assert status == (1 if any(r["note"] == "MISSED" for r in rows) else 0)
     assert [r["metric"] for r in rows] == [m.replace("2 processes", "1 processes").replace("1 → 2", "1 → 1")
                                            for m in THROUGHPUT_ROWS]
     assert {r["section"] for r in rows} == {"throughput"}
