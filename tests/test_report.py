@@ -156,8 +156,12 @@ def test_failed_run_keeps_earlier_reports_and_the_failed_notebook(tmp_path, monk
     monkeypatch.setitem(config.REPORT_NOTEBOOKS, "source_profile", bad)
     params = report.RunParams(out=out, date="2025-01-02", formats=("html",), jobs=2, quiet=True,
                               cache_dir=tmp_path / "cache")
+    import os
+
+    cwd = os.getcwd()
     with pytest.raises(report.RunFailed, match="deliberate failure"):
         report.run_report(params, emit=lambda m: None)
+    assert os.getcwd() == cwd  # never left inside the staging folder that was moved away
     assert (earlier / "coverage.html").read_text() == "earlier run"
     failed = list((out / ".failed").glob("2025-01-02-*"))
     assert len(failed) == 1

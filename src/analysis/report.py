@@ -319,14 +319,18 @@ def _execute(planned: PlannedReport, staging: Path, *, km=None) -> float:
     extra = {} if km is not None else {"kernel_name": config.KERNEL_NAME, "extra_arguments": [
         # Keep the kernels' own log lines (transport warnings, shutdown notices) off the progress output.
         "--IPKernelApp.log_level=CRITICAL", f"--IPKernelApp.exec_lines={KERNEL_SETUP}"]}
+    # A pooled kernel already runs in the staging folder. papermill's ``cwd`` changes the working
+    # directory of this whole process, which threads running notebooks at once would race on (and
+    # could leave it inside a staging folder that is then moved away), so it is given only to a
+    # kernel started here.
+    where = {"km": km, "kernel_name": config.KERNEL_NAME} if km is not None else {**extra, "cwd": str(staging)}
     pm.execute_notebook(
         str(config.REPORT_NOTEBOOKS[planned.notebook]),
         str(staging / f"{planned.name}.ipynb"),
         parameters=planned.parameters,
         progress_bar=False,
-        cwd=str(staging),
         report_mode=False,
-        **({"km": km, "kernel_name": config.KERNEL_NAME} if km is not None else extra),
+        **where,
     )
     return time.perf_counter() - start
 
