@@ -480,6 +480,21 @@ def _pipe_pieces(pipeline, items: Iterable[tuple[str, str]], *, batch_size: int,
 # --- the store ----------------------------------------------------------------------------------
 
 
+def read_index(folder: Path) -> dict[str, str]:
+    """Key → part name from every index part in ``folder`` (later parts win; an unreadable part is skipped)."""
+    index: dict[str, str] = {}
+    for part in sorted(folder.glob("part-*.parquet")):
+        try:
+            tab = pq.read_table(part, columns=["key", "part"])
+        except FileNotFoundError:  # removed by a concurrent compaction
+            continue
+        except (OSError, pa.ArrowException) as exc:
+            log.warning("%s: unreadable cache index part skipped (%s)", part, exc)
+            continue
+        index.update(zip(tab.column("key").to_pylist(), tab.column("part").to_pylist(), strict=True))
+    return index
+
+
 class AnnotationStore:
     """A Parquet store of annotations keyed by content hash, one part file per batch.
 
@@ -501,14 +516,7 @@ class AnnotationStore:
     def index(self, *, refresh: bool = False) -> dict[str, str]:
         """Map of every cached key to the name of the part holding its rows."""
         if self._index is None or refresh:
-            index: dict[str, str] = {}
-            for part in sorted(self._dir("index").glob("part-*.parquet")):
-                try:
-                    tab = pq.read_table(part, columns=["key", "part"])
-                except FileNotFoundError:  # removed by a concurrent compaction
-                    continue
-                index.update(zip(tab.column("key").to_pylist(), tab.column("part").to_pylist(), strict=True))
-            self._index = index
+            self._index = read_index(self._dir("index"))
         return self._index
 
     def keys(self) -> set[str]:

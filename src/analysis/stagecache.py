@@ -49,6 +49,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from analysis import config
+from analysis.annotate import read_index
 
 log = logging.getLogger(__name__)
 
@@ -357,17 +358,10 @@ def reload_changed_lexicons() -> bool:
 # --- the store ----------------------------------------------------------------------------------
 
 
-def _arrow(df: pd.DataFrame) -> pa.Table:
-    """A pyarrow table of a frame; object columns that mix types are stored as text."""
-    try:
-        return pa.Table.from_pandas(df, preserve_index=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
-        fixed = df.copy()
-        for col in fixed.columns:
-            if fixed[col].dtype == object:
-                fixed[col] = fixed[col].map(lambda v: v if v is None or isinstance(v, str) or
-                                            (isinstance(v, float) and pd.isna(v)) else str(v))
-        return pa.Table.from_pandas(fixed, preserve_index=False)
+def _arrow_table(df: pd.DataFrame) -> pa.Table:
+    from analysis.tables import _arrow_table as arrow_table  # tables imports this module
+
+    return arrow_table(df)
 
 
 class RowStore:
@@ -384,17 +378,7 @@ class RowStore:
     def index(self, *, refresh: bool = False) -> dict[str, str]:
         """Map of every cached key to the part holding its rows (the latest part wins)."""
         if self._index is None or refresh:
-            index: dict[str, str] = {}
-            for part in sorted(self._dir("index").glob("part-*.parquet")):
-                try:
-                    tab = pq.read_table(part, columns=["key", "part"])
-                except FileNotFoundError:  # removed by a concurrent compaction
-                    continue
-                except (OSError, pa.ArrowException) as exc:
-                    log.warning("%s: unreadable cache index part skipped (%s)", part, exc)
-                    continue
-                index.update(zip(tab.column("key").to_pylist(), tab.column("part").to_pylist(), strict=True))
-            self._index = index
+            self._index = read_index(self._dir("index"))
         return self._index
 
     def write(self, frames: dict[str, pd.DataFrame], keys: Sequence[str]) -> str:
@@ -409,7 +393,7 @@ class RowStore:
         """
         name = f"part-{time.time_ns():020d}-{uuid.uuid4().hex[:12]}.parquet"
         index = pa.Table.from_pydict({"key": list(keys), "part": [name] * len(keys)}, schema=INDEX_SCHEMA)
-        for table, tab in (*((t, _arrow(frames[t].reset_index(drop=True))) for t in self.tables),
+        for table, tab in (*((t, _arrow_table(frames[t].reset_index(drop=True))) for t in self.tables),
                            ("index", index)):
             folder = self._dir(table)
             folder.mkdir(parents=True, exist_ok=True)
